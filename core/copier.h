@@ -1,0 +1,35 @@
+// Copies every run of a plan from the store to the origin through an
+// IoEngine: each piece is read into a buffer slot and then written out; short
+// transfers are re-issued for the remainder; the origin is flushed once at the
+// end. On the first error no new work starts, requests in flight are drained,
+// and the error is returned.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "core/io_engine.h"
+#include "core/plan.h"
+#include "core/status.h"
+
+namespace lvmrevert {
+
+struct CopyOptions {
+  // Largest single read or write. A multiple of 4096.
+  uint32_t max_io_bytes = 1 << 20;
+  // Called after each completed write with the bytes written so far.
+  std::function<void(uint64_t bytes_written)> on_progress;
+};
+
+struct CopyStats {
+  uint64_t bytes_written = 0;
+  uint64_t reads = 0;   // requests, re-issues included
+  uint64_t writes = 0;
+};
+
+// Errors: kIOError when nothing was written yet (a read failed first);
+// kIncomplete once any write was issued (the origin is partly reverted).
+Status CopyPlan(const Plan& plan, IoEngine& engine, int cow_fd, int origin_fd,
+                const CopyOptions& options, CopyStats* stats);
+
+}  // namespace lvmrevert

@@ -1,0 +1,98 @@
+// Errors as values, in the style of LevelDB's Status. A library function
+// says what went wrong and of which kind; only the command line turns the kind
+// into an exit code (see lvmext/exit_status.h).
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace lvmrevert {
+
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,  // the caller asked for something meaningless
+  kNotFound,
+  kCorruption,       // on-disk data violates the format
+  kRefused,          // a safety check said no
+  kIOError,          // the OS failed us before anything was written
+  kIncomplete,       // failed after writing began: the target is partly done
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+
+  static Status Ok() { return Status(); }
+  static Status InvalidArgument(std::string message) {
+    return Status(StatusCode::kInvalidArgument, std::move(message));
+  }
+  static Status NotFound(std::string message) {
+    return Status(StatusCode::kNotFound, std::move(message));
+  }
+  static Status Corruption(std::string message) {
+    return Status(StatusCode::kCorruption, std::move(message));
+  }
+  static Status Refused(std::string message) {
+    return Status(StatusCode::kRefused, std::move(message));
+  }
+  static Status IOError(std::string message) {
+    return Status(StatusCode::kIOError, std::move(message));
+  }
+  static Status Incomplete(std::string message) {
+    return Status(StatusCode::kIncomplete, std::move(message));
+  }
+  // "<context>: <strerror(errno_value)>", as kIOError.
+  static Status FromErrno(int errno_value, const std::string& context);
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // The same status with "<prefix>: " in front of its message.
+  Status WithPrefix(const std::string& prefix) const;
+
+ private:
+  Status(StatusCode code, std::string message)
+      : code_(code), message_(std::move(message)) {}
+
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+// A value or the Status that explains why there is none.
+template <typename T>
+class [[nodiscard]] StatusOr {
+ public:
+  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(Status status) : status_(std::move(status)) {  // NOLINT
+    assert(!status_.ok() && "StatusOr needs a value or an error");
+  }
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
+};
+
+}  // namespace lvmrevert

@@ -1,0 +1,19 @@
+// The command's view of its terminal: streams and stdin, replaceable in tests.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace lvmrevert::cli {
+
+struct Console {
+  std::ostream& out;
+  std::ostream& err;
+  bool stdin_is_terminal = false;
+  // One line from stdin without its newline; nullopt at end of input.
+  std::function<std::optional<std::string>()> read_line;
+};
+
+}  // namespace lvmrevert::cli

@@ -1,0 +1,77 @@
+#include "lvmext/plan_output.h"
+
+#include <cstdio>
+
+#include "core/store_format.h"
+#include "lvmext/json_writer.h"
+
+namespace lvmrevert::cli {
+namespace {
+
+constexpr uint64_t kSector = store::kSectorBytes;
+
+void DdLine(std::ostream& out, uint64_t seek, uint64_t skip, uint64_t count,
+            const std::string& bs, bool direct) {
+  out << "dd of=$origin seek=" << seek << " if=$cow" << (direct ? " iflag=direct" : "")
+      << " skip=" << skip << " count=" << count << " bs=" << bs << " conv=notrunc\n";
+}
+
+}  // namespace
+
+std::string MiB(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+void WriteDdScript(std::ostream& out, const Plan& plan) {
+  const uint64_t chunk_bytes = plan.chunk_size_bytes();
+  const uint64_t chunk_sectors = chunk_bytes / kSector;
+  const PlanTotals& t = plan.totals();
+  out << "# lvm-revert plan: chunk size " << chunk_sectors << " sectors, " << t.exceptions
+      << " exceptions in " << t.runs << " runs, " << t.bytes << " bytes\n"
+      << "# set origin=<origin device or image> cow=<exception store> before running\n";
+  const std::string bs = std::to_string(chunk_sectors) + "b";
+  plan.ForEachRun([&](const Run& run) {
+    const uint64_t whole_chunks = run.length_bytes / chunk_bytes;
+    if (whole_chunks > 0) DdLine(out, run.origin_chunk, run.cow_chunk, whole_chunks, bs, true);
+    const uint64_t tail_bytes = run.length_bytes % chunk_bytes;
+    if (tail_bytes > 0) {
+      // The origin ends inside this chunk: copy only what lies inside it.
+      const uint64_t origin_byte = (run.origin_chunk + whole_chunks) * chunk_bytes;
+      const uint64_t cow_byte = (run.cow_chunk + whole_chunks) * chunk_bytes;
+      if (tail_bytes % kSector == 0) {
+        DdLine(out, origin_byte / kSector, cow_byte / kSector, tail_bytes / kSector, "1b", true);
+      } else {
+        DdLine(out, origin_byte, cow_byte, tail_bytes, "1", false);
+      }
+    }
+    return true;
+  });
+}
+
+void WriteRunList(std::ostream& out, const Plan& plan) {
+  plan.ForEachRun([&](const Run& run) {
+    out << "  origin chunk " << run.origin_chunk << " <- store chunk " << run.cow_chunk << ", "
+        << run.chunk_count << (run.chunk_count == 1 ? " chunk, " : " chunks, ")
+        << run.length_bytes << " bytes\n";
+    return true;
+  });
+}
+
+std::string RunsJson(const Plan& plan) {
+  std::string out = "[";
+  plan.ForEachRun([&](const Run& run) {
+    if (out.size() > 1) out += ",";
+    JsonObject o;
+    o.Add("origin_chunk", run.origin_chunk)
+        .Add("cow_chunk", run.cow_chunk)
+        .Add("chunks", run.chunk_count)
+        .Add("bytes", run.length_bytes);
+    out += o.str();
+    return true;
+  });
+  return out + "]";
+}
+
+}  // namespace lvmrevert::cli

@@ -1,0 +1,25 @@
+// The three ways to print a plan.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "core/plan.h"
+
+namespace lvmrevert::cli {
+
+// One `dd` line per run in the form of the 2008 list_exception_chunks script,
+// plus conv=notrunc so replaying it onto an image file does not truncate it.
+// Replayed by a shell with $origin and $cow set, it does what the revert does.
+void WriteDdScript(std::ostream& out, const Plan& plan);
+
+// A human-readable list, one run per line.
+void WriteRunList(std::ostream& out, const Plan& plan);
+
+// [{"origin_chunk":..,"cow_chunk":..,"chunks":..,"bytes":..},...]
+std::string RunsJson(const Plan& plan);
+
+// "12.4 MiB"
+std::string MiB(uint64_t bytes);
+
+}  // namespace lvmrevert::cli

@@ -1,0 +1,43 @@
+#include "lvmext/report.h"
+
+#include "lvmext/json_writer.h"
+#include "lvmext/plan_output.h"
+
+namespace lvmrevert::cli {
+
+const char* ResultName(Result result) {
+  switch (result) {
+    case Result::kReverted: return "reverted";
+    case Result::kDryRun: return "dry-run";
+    case Result::kRefused: return "refused";
+    case Result::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+std::string ReportJson(const Report& report, const Plan* plan) {
+  JsonObject json;
+  json.Add("result", ResultName(report.result));
+  if (!report.status.ok()) json.Add("error", report.status.message());
+  json.Add("origin", report.origin);
+  json.Add("snapshot", report.snapshot);
+  json.Add("chunk_size", report.chunk_size_bytes);
+  std::optional<uint64_t> exceptions, runs, bytes;
+  if (report.totals) {
+    exceptions = report.totals->exceptions;
+    runs = report.totals->runs;
+    bytes = report.totals->bytes;
+  }
+  json.Add("exceptions", exceptions);
+  json.Add("runs", runs);
+  json.Add("bytes", bytes);
+  json.Add("metadata_areas", report.metadata_areas);
+  json.Add("bytes_written", report.bytes_written);
+  if (!report.io_engine.empty()) json.Add("io_engine", report.io_engine);
+  if (report.direct_io) json.Add("direct_io", *report.direct_io);
+  json.Add("elapsed_seconds", report.elapsed_seconds);
+  if (plan != nullptr) json.AddRaw("plan", RunsJson(*plan));
+  return json.str();
+}
+
+}  // namespace lvmrevert::cli

@@ -1,0 +1,34 @@
+// What a run did, for the text, JSON and exit-code outputs alike.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/plan.h"
+#include "core/status.h"
+
+namespace lvmrevert::cli {
+
+enum class Result { kReverted, kDryRun, kRefused, kFailed };
+
+const char* ResultName(Result result);
+
+struct Report {
+  Result result = Result::kRefused;
+  Status status;  // why, when not ok
+  std::string origin;
+  std::string snapshot;
+  std::optional<uint64_t> chunk_size_bytes;
+  std::optional<uint64_t> metadata_areas;
+  std::optional<PlanTotals> totals;
+  uint64_t bytes_written = 0;
+  std::string io_engine;
+  std::optional<bool> direct_io;
+  double elapsed_seconds = 0;
+};
+
+// One JSON object; with a plan, its runs are listed under "plan".
+std::string ReportJson(const Report& report, const Plan* plan);
+
+}  // namespace lvmrevert::cli

@@ -1,0 +1,196 @@
+# guest-lib.sh — helpers for scenario scripts that run inside the qemu guest
+# started by tests/vm/run-in-vm.sh.  Source it from bash:
+#
+#   . "$(dirname "$0")/guest-lib.sh"
+#
+# It refuses to run outside the guest (VM_GUEST=1 is set by run-in-vm.sh),
+# because its helpers wipe disks.
+#
+# TAP-style reporting: t_ok, t_fail, t_eq, t_ne, t_cmd, then t_done at the
+# end, which prints the plan and "N passed, N failed" and exits non-zero if
+# anything failed.  The t_* functions always return 0, so they are safe under
+# `set -e`; if the scenario dies early (set -e, t_bail) an EXIT trap prints
+# "Bail out!" and the counts, and the exit status stays non-zero.
+
+if [[ ${VM_GUEST:-} != 1 ]]; then
+    echo "guest-lib.sh: refusing to run outside the run-in-vm.sh guest (VM_GUEST is not 1)" >&2
+    exit 2
+fi
+
+T_N=0
+T_FAILED=0
+T_DONE=0
+
+# ------------------------------------------------------------------ logging
+vm_log() { echo "# $*"; }
+
+# vm_run CMD...: print the command, then run it.
+vm_run() { echo "# \$ $*"; "$@"; }
+
+# ------------------------------------------------------------------ TAP
+t_ok() {
+    T_N=$((T_N + 1))
+    echo "ok $T_N - $1"
+    return 0
+}
+
+t_fail() {
+    T_N=$((T_N + 1))
+    T_FAILED=$((T_FAILED + 1))
+    echo "not ok $T_N - $1"
+    if [[ $# -ge 2 && -n $2 ]]; then
+        while IFS= read -r _l; do echo "#   $_l"; done <<<"$2"
+    fi
+    return 0
+}
+
+# t_eq NAME GOT EXPECTED
+t_eq() {
+    if [[ $2 == "$3" ]]; then t_ok "$1"; else t_fail "$1" "got:      '$2'"$'\n'"expected: '$3'"; fi
+}
+
+# t_ne NAME GOT UNEXPECTED
+t_ne() {
+    if [[ $2 != "$3" ]]; then t_ok "$1"; else t_fail "$1" "got '$2', which it must not be"; fi
+}
+
+# t_cmd NAME CMD...: ok if CMD exits 0 (its output is shown on failure).
+t_cmd() {
+    local name=$1 out rc=0
+    shift
+    out=$("$@" 2>&1) || rc=$?
+    if [[ $rc == 0 ]]; then t_ok "$name"; else t_fail "$name" "\$ $*"$'\n'"exit $rc"$'\n'"$out"; fi
+}
+
+# t_bail MSG: stop the scenario now (counts as a failure).
+t_bail() {
+    echo "Bail out! $*"
+    exit 1
+}
+
+t_done() {
+    T_DONE=1
+    echo "1..$T_N"
+    echo "$((T_N - T_FAILED)) passed, $T_FAILED failed"
+    if [[ $T_FAILED -gt 0 || $T_N -eq 0 ]]; then exit 1; fi
+    exit 0
+}
+
+_t_on_exit() {
+    local rc=$?
+    if [[ $T_DONE != 1 ]]; then
+        echo "Bail out! scenario ended early (exit $rc) after $T_N test(s)"
+        echo "$((T_N - T_FAILED)) passed, $((T_FAILED + 1)) failed"
+        [[ $rc != 0 ]] || exit 1
+    fi
+}
+trap _t_on_exit EXIT
+# Under set -e, say where it died.
+trap 'echo "# command failed (exit $?) at ${BASH_SOURCE[0]}:${LINENO}: $BASH_COMMAND"' ERR
+set -o errtrace
+
+# ------------------------------------------------------------------ disks / LVM
+
+# vm_disk N: device of the N-th --disk (0 -> /dev/vda).
+vm_disk() {
+    local letters=abcdefghijklmnopqrst
+    echo "/dev/vd${letters:$1:1}"
+}
+
+# vm_make_vg VG DEV...: wipe DEVs, pvcreate them and vgcreate VG.
+vm_make_vg() {
+    local vg=$1
+    shift
+    [[ $# -ge 1 ]] || { echo "vm_make_vg: no devices" >&2; return 2; }
+    local d
+    for d in "$@"; do
+        [[ -b $d ]] || { echo "vm_make_vg: $d is not a block device (did you pass --disk?)" >&2; return 2; }
+    done
+    pvcreate -q -ff -y "$@" >/dev/null
+    vgcreate -q "$vg" "$@" >/dev/null
+}
+
+# vm_dm_name VG LV: device-mapper name (hyphens doubled).
+vm_dm_name() { echo "${1//-/--}-${2//-/--}"; }
+
+# vm_mknodes: make sure /dev/mapper and /dev/VG nodes match the kernel
+# (normally libdevmapper already creates them, since udev is off).
+vm_mknodes() { dmsetup mknodes >/dev/null 2>&1 || true; vgmknodes >/dev/null 2>&1 || true; }
+
+# vm_fill DEV SEED MIB [OFFSET_MIB]: write MIB MiB of deterministic non-zero
+# data at OFFSET_MIB (default 0) of DEV, with O_DIRECT.  Every 4 KiB block
+# starts with "<SEED:BLOCKNUMBER>" (block number counted from the start of
+# DEV), followed by a seed-dependent printable filler, so no two blocks of a
+# fill (or of two fills with different seeds) are alike.  One awk + one dd.
+vm_fill() {
+    local dev=$1 seed=$2 mib=$3 off=${4:-0}
+    [[ $seed =~ ^[0-9]+$ && $mib =~ ^[0-9]+$ && $off =~ ^[0-9]+$ ]] \
+        || { echo "vm_fill: usage: vm_fill DEV SEED MIB [OFFSET_MIB] (integers)" >&2; return 2; }
+    awk -v seed="$seed" -v mib="$mib" -v off="$off" 'BEGIN {
+        x = (seed % 2147483646) + 1
+        for (i = 0; i < 94; i++) ch[i] = sprintf("%c", 33 + i)
+        pool = ""
+        for (j = 0; j < 128; j++) {          # 8 KiB pool, built in 64-byte pieces
+            piece = ""
+            for (i = 0; i < 64; i++) { x = (x * 48271) % 2147483647; piece = piece ch[x % 94] }
+            pool = pool piece
+        }
+        first = off * 256; last = (off + mib) * 256
+        for (b = first; b < last; b++) {
+            h = "<" seed ":" b ">"
+            x = (x * 48271) % 2147483647
+            printf "%s%s", h, substr(pool, (x % 4096) + 1, 4096 - length(h))
+        }
+    }' | dd of="$dev" bs=1M seek="$off" iflag=fullblock oflag=direct conv=notrunc status=none
+}
+
+# vm_sha DEV: sha256 of the whole device, read with O_DIRECT (no stale cache).
+vm_sha() {
+    dd if="$1" bs=1M iflag=direct status=none | sha256sum | cut -d' ' -f1
+}
+
+# vm_sha_range DEV OFFSET_MIB MIB: sha256 of a MiB range.
+vm_sha_range() {
+    dd if="$1" bs=1M skip="$2" count="$3" iflag=direct status=none | sha256sum | cut -d' ' -f1
+}
+
+# vm_snap_used VG SNAP: used sectors (data + metadata) of a snapshot, from
+# `dmsetup status` ("0 LEN snapshot USED/TOTAL METADATA").
+vm_snap_used() {
+    local st
+    st=$(dmsetup status "$(vm_dm_name "$1" "$2")") || return 1
+    awk '{ split($4, a, "/"); print a[1] }' <<<"$st"
+}
+
+# vm_lv_exists VG/LV
+vm_lv_exists() { lvs "$1" >/dev/null 2>&1; }
+
+# vm_wait_lv_gone VG/LV [SECONDS]: poll lvs until the LV is gone (e.g. a
+# merging snapshot once the merge completed).  Host-seconds are not guest
+# seconds under TCG; the bound is a loop count.
+vm_wait_lv_gone() {
+    local lv=$1 tries=$(( ${2:-300} * 5 ))
+    while vm_lv_exists "$lv"; do
+        tries=$((tries - 1))
+        [[ $tries -gt 0 ]] || { echo "vm_wait_lv_gone: $lv still there" >&2; return 1; }
+        sleep 0.2
+    done
+}
+
+# vm_no_suspended [NAME]: TAP check that no device-mapper device is suspended.
+vm_no_suspended() {
+    local name=${1:-no device-mapper device is suspended} out sus
+    if ! out=$(dmsetup info -c --noheadings -o name,suspended --separator ' ' 2>&1); then
+        t_fail "$name" "dmsetup info failed: $out"
+        return 0
+    fi
+    if [[ $out == *"No devices found"* ]]; then t_ok "$name"; return 0; fi
+    sus=$(awk '$2 != "Active" { print }' <<<"$out")
+    if [[ -z $sus ]]; then t_ok "$name"; else t_fail "$name" "suspended: $sus"; fi
+}
+
+# vm_cleanup_vg VG: deactivate and remove a VG (best effort).
+vm_cleanup_vg() {
+    vgchange -an "$1" >/dev/null 2>&1 || true
+    vgremove -ff -y "$1" >/dev/null 2>&1 || true
+}
