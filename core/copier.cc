@@ -25,7 +25,7 @@ class PieceCursor {
 
   bool Next(Piece* piece) {
     if (run_left_bytes_ == 0) {
-      Run run;
+      ChunkRun run;
       if (!runs_.Next(&run)) return false;
       cow_offset_ = run.cow_chunk * chunk_bytes_;
       origin_offset_ = run.origin_chunk * chunk_bytes_;

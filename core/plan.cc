@@ -29,7 +29,7 @@ StatusOr<Plan> Plan::Build(ExceptionList exceptions, uint64_t chunk_size_bytes,
 
   Plan plan(std::move(exceptions), chunk_size_bytes, origin_size_bytes);
   plan.totals_.exceptions = plan.exceptions_.size();
-  plan.ForEachRun([&plan](const Run& run) {
+  plan.ForEachRun([&plan](const ChunkRun& run) {
     ++plan.totals_.runs;
     plan.totals_.bytes += run.length_bytes;
     return true;
@@ -42,19 +42,19 @@ uint64_t Plan::ChunkLengthBytes(uint64_t origin_chunk) const {
   return std::min(chunk_size_bytes_, origin_size_bytes_ - start);
 }
 
-void Plan::ForEachRun(const std::function<bool(const Run&)>& fn) const {
+void Plan::ForEachRun(const std::function<bool(const ChunkRun&)>& fn) const {
   RunCursor cursor(*this);
-  Run run;
+  ChunkRun run;
   while (cursor.Next(&run)) {
     if (!fn(run)) return;
   }
 }
 
-bool RunCursor::Next(Run* run) {
+bool RunCursor::Next(ChunkRun* run) {
   const ExceptionList& list = plan_.exceptions_;
   if (next_index_ >= list.size()) return false;
   const Exception& first = list[next_index_];
-  *run = Run{first.origin_chunk, first.cow_chunk, 0, 0};
+  *run = ChunkRun{first.origin_chunk, first.cow_chunk, 0, 0};
   while (next_index_ < list.size()) {
     const Exception& e = list[next_index_];
     if (e.origin_chunk != run->origin_chunk + run->chunk_count ||

@@ -12,14 +12,14 @@ namespace lvmrevert {
 
 // Chunks consecutive on both the origin and the store: one read and one
 // write, or one `dd` line.
-struct Run {
+struct ChunkRun {
   uint64_t origin_chunk = 0;
   uint64_t cow_chunk = 0;
   uint64_t chunk_count = 0;
   // chunk_count whole chunks, less what lies past the end of the origin.
   uint64_t length_bytes = 0;
 
-  friend bool operator==(const Run&, const Run&) = default;
+  friend bool operator==(const ChunkRun&, const ChunkRun&) = default;
 };
 
 struct PlanTotals {
@@ -41,7 +41,7 @@ class Plan {
   const PlanTotals& totals() const { return totals_; }
 
   // Calls fn for each run in origin order; stops early when fn returns false.
-  void ForEachRun(const std::function<bool(const Run&)>& fn) const;
+  void ForEachRun(const std::function<bool(const ChunkRun&)>& fn) const;
 
  private:
   friend class RunCursor;
@@ -66,7 +66,7 @@ class RunCursor {
  public:
   explicit RunCursor(const Plan& plan) : plan_(plan) {}
   // False when there are no more runs.
-  bool Next(Run* run);
+  bool Next(ChunkRun* run);
 
  private:
   const Plan& plan_;

@@ -6,10 +6,10 @@
 
 namespace lvmrevert::cli {
 
-int RunLvmRevert(int argc, const char* const* argv, Console& console, safety::SystemView& view) {
+int RunLvmRevert(int argc, const char* const* argv, Console& console, Environment& env) {
   ParsedCommandLine parsed = ParseCommandLine(argc, argv, console.out, console.err);
   if (!parsed.options) return parsed.exit_code;
-  const Report report = RunOfflineRevert(*parsed.options, console, view);
+  const Report report = RunOfflineRevert(*parsed.options, console, env);
   const int code = ExitCodeFor(report.status);
   if (!report.status.ok()) {
     console.err << "lvm-revert: " << report.status.message() << "\n";

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "lvmext/console.h"
-#include "safety/system_view.h"
+#include "lvmext/environment.h"
 
 namespace lvmrevert::cli {
 
-int RunLvmRevert(int argc, const char* const* argv, Console& console, safety::SystemView& view);
+int RunLvmRevert(int argc, const char* const* argv, Console& console, Environment& env);
 
 }  // namespace lvmrevert::cli

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "core/psync_engine.h"
 #include "lvmext/lvm_revert.h"
 
 int main(int argc, char** argv) {
@@ -14,5 +15,6 @@ int main(int argc, char** argv) {
                                     return std::optional<std::string>(line);
                                   }};
   lvmrevert::safety::LinuxSystemView view;
-  return lvmrevert::cli::RunLvmRevert(argc, argv, console, view);
+  lvmrevert::cli::Environment env{view, [] { return std::make_unique<lvmrevert::PsyncEngine>(); }};
+  return lvmrevert::cli::RunLvmRevert(argc, argv, console, env);
 }

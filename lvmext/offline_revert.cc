@@ -7,7 +7,6 @@
 #include "core/device_file.h"
 #include "core/file_chunk_source.h"
 #include "core/plan.h"
-#include "core/psync_engine.h"
 #include "core/store_reader.h"
 #include "lvmext/confirm.h"
 #include "lvmext/plan_output.h"
@@ -20,8 +19,8 @@ using Clock = std::chrono::steady_clock;
 
 class OfflineRevert {
  public:
-  OfflineRevert(const Options& options, Console& console, safety::SystemView& view)
-      : options_(options), console_(console), view_(view) {
+  OfflineRevert(const Options& options, Console& console, Environment& env)
+      : options_(options), console_(console), env_(env), view_(env.view) {
     report_.origin = options.origin_path;
     report_.snapshot = options.cow_path;
   }
@@ -106,10 +105,10 @@ class OfflineRevert {
       if (!s.ok()) return s;
     }
 
-    PsyncEngine engine;
-    report_.io_engine = engine.name();
+    std::unique_ptr<IoEngine> engine = env_.make_engine();
+    report_.io_engine = engine->name();
     CopyStats stats;
-    Status s = CopyPlan(*plan_, engine, cow_.fd.get(), origin_.fd.get(), CopyOptions{}, &stats);
+    Status s = CopyPlan(*plan_, *engine, cow_.fd.get(), origin_.fd.get(), CopyOptions{}, &stats);
     report_.bytes_written = stats.bytes_written;
     if (!s.ok()) return s;
     report_.result = Result::kReverted;
@@ -152,6 +151,7 @@ class OfflineRevert {
 
   const Options& options_;
   Console& console_;
+  Environment& env_;
   safety::SystemView& view_;
   Report report_;
   DeviceFile origin_;
@@ -161,8 +161,8 @@ class OfflineRevert {
 
 }  // namespace
 
-Report RunOfflineRevert(const Options& options, Console& console, safety::SystemView& view) {
-  return OfflineRevert(options, console, view).Run();
+Report RunOfflineRevert(const Options& options, Console& console, Environment& env) {
+  return OfflineRevert(options, console, env).Run();
 }
 
 }  // namespace lvmrevert::cli

@@ -3,15 +3,15 @@
 #pragma once
 
 #include "lvmext/console.h"
+#include "lvmext/environment.h"
 #include "lvmext/options.h"
 #include "lvmext/report.h"
-#include "safety/system_view.h"
 
 namespace lvmrevert::cli {
 
 // Runs the whole revert: checks, reads and validates the store, plans,
 // prints the plan, asks, copies, flushes. Writes nothing unless every check
 // passed and the whole plan is known. The report says what happened.
-Report RunOfflineRevert(const Options& options, Console& console, safety::SystemView& view);
+Report RunOfflineRevert(const Options& options, Console& console, Environment& env);
 
 }  // namespace lvmrevert::cli

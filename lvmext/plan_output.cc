@@ -20,7 +20,7 @@ void DdLine(std::ostream& out, uint64_t seek, uint64_t skip, uint64_t count,
 
 std::string MiB(uint64_t bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
   return buf;
 }
 
@@ -32,7 +32,7 @@ void WriteDdScript(std::ostream& out, const Plan& plan) {
       << " exceptions in " << t.runs << " runs, " << t.bytes << " bytes\n"
       << "# set origin=<origin device or image> cow=<exception store> before running\n";
   const std::string bs = std::to_string(chunk_sectors) + "b";
-  plan.ForEachRun([&](const Run& run) {
+  plan.ForEachRun([&](const ChunkRun& run) {
     const uint64_t whole_chunks = run.length_bytes / chunk_bytes;
     if (whole_chunks > 0) DdLine(out, run.origin_chunk, run.cow_chunk, whole_chunks, bs, true);
     const uint64_t tail_bytes = run.length_bytes % chunk_bytes;
@@ -51,7 +51,7 @@ void WriteDdScript(std::ostream& out, const Plan& plan) {
 }
 
 void WriteRunList(std::ostream& out, const Plan& plan) {
-  plan.ForEachRun([&](const Run& run) {
+  plan.ForEachRun([&](const ChunkRun& run) {
     out << "  origin chunk " << run.origin_chunk << " <- store chunk " << run.cow_chunk << ", "
         << run.chunk_count << (run.chunk_count == 1 ? " chunk, " : " chunks, ")
         << run.length_bytes << " bytes\n";
@@ -61,7 +61,7 @@ void WriteRunList(std::ostream& out, const Plan& plan) {
 
 std::string RunsJson(const Plan& plan) {
   std::string out = "[";
-  plan.ForEachRun([&](const Run& run) {
+  plan.ForEachRun([&](const ChunkRun& run) {
     if (out.size() > 1) out += ",";
     JsonObject o;
     o.Add("origin_chunk", run.origin_chunk)

@@ -19,7 +19,7 @@ void WriteRunList(std::ostream& out, const Plan& plan);
 // [{"origin_chunk":..,"cow_chunk":..,"chunks":..,"bytes":..},...]
 std::string RunsJson(const Plan& plan);
 
-// "12.4 MiB"
+// "12.45 MiB"
 std::string MiB(uint64_t bytes);
 
 }  // namespace lvmrevert::cli

@@ -1,0 +1,419 @@
+// The whole command in-process on image files: exit codes, messages, and
+// that a refusal leaves the origin byte-identical.
+#include "lvmext/lvm_revert.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <deque>
+#include <sstream>
+
+#include "core/endian.h"
+#include "core/psync_engine.h"
+#include "lvmext/exit_status.h"
+#include "tests/support/store_builder.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/fake_engine.h"
+#include "tests/unit/fake_system_view.h"
+
+namespace lvmrevert::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using lvmrevert::testing::FakeSystemView;
+using lvmrevert::testing::FillChunk;
+using lvmrevert::testing::kSnapshotDataSeed;
+using lvmrevert::testing::ReadFile;
+using lvmrevert::testing::StoreBuilder;
+using lvmrevert::testing::TempDir;
+using lvmrevert::testing::WriteFile;
+
+constexpr uint64_t kChunk = 4096;
+constexpr uint64_t kOriginChunks = 64;
+
+// An engine that runs the real psync engine but fails the nth write.
+class FailingWriteEngine final : public IoEngine {
+ public:
+  explicit FailingWriteEngine(int fail_nth) : fail_nth_(fail_nth) {}
+  const char* name() const override { return "failing"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == IoOp::kWrite && writes_++ == fail_nth_) {
+      failed_tag_ = r.tag;
+      return Status::Ok();
+    }
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override {
+    if (failed_tag_) {
+      out->push_back(IoCompletion{*failed_tag_, -EIO});
+      failed_tag_.reset();
+      return Status::Ok();
+    }
+    return inner_.Reap(min, out);
+  }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  PsyncEngine inner_;
+  int fail_nth_;
+  int writes_ = 0;
+  std::optional<uint64_t> failed_tag_;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cow_path_ = dir_.File("cow.img");
+    origin_path_ = dir_.File("origin.img");
+    StoreBuilder builder(8);
+    for (uint64_t c : {5, 6, 7, 30, 2, 63}) builder.Add(c);
+    builder_ = builder;
+    WriteStore(builder_);
+    origin_.resize(kOriginChunks * kChunk);
+    for (uint64_t c = 0; c < kOriginChunks; ++c) {
+      FillChunk(1, c, std::span(origin_).subspan(c * kChunk, kChunk));
+    }
+    WriteFile(origin_path_, origin_);
+    expected_ = origin_;
+    for (const auto& e : builder_.entries()) {
+      FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
+    }
+  }
+
+  void WriteStore(const StoreBuilder& b) { WriteFile(cow_path_, b.Build()); }
+
+  int Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "lvm-revert");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    out_.str("");
+    err_.str("");
+    Console console{out_, err_, stdin_is_terminal_, [this]() -> std::optional<std::string> {
+                      if (answers_.empty()) return std::nullopt;
+                      std::string a = answers_.front();
+                      answers_.pop_front();
+                      return a;
+                    }};
+    Environment env{view_, [this]() -> std::unique_ptr<IoEngine> {
+                      if (fail_write_nth_ >= 0) return std::make_unique<FailingWriteEngine>(fail_write_nth_);
+                      return std::make_unique<PsyncEngine>();
+                    }};
+    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
+  }
+
+  std::vector<std::string> Paths() { return {"--cow", cow_path_, "--origin", origin_path_}; }
+  std::vector<std::string> Paths(std::initializer_list<std::string> more) {
+    auto v = Paths();
+    v.insert(v.end(), more);
+    return v;
+  }
+
+  void ExpectOriginUnchanged() { EXPECT_EQ(ReadFile(origin_path_), origin_); }
+  void ExpectOriginReverted() { EXPECT_EQ(ReadFile(origin_path_), expected_); }
+
+  TempDir dir_;
+  std::string cow_path_;
+  std::string origin_path_;
+  StoreBuilder builder_{8};
+  std::vector<std::byte> origin_;
+  std::vector<std::byte> expected_;
+  FakeSystemView view_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+  bool stdin_is_terminal_ = false;
+  std::deque<std::string> answers_;
+  int fail_write_nth_ = -1;
+};
+
+// --- command line -----------------------------------------------------------
+
+TEST_F(CliTest, HelpExitsZeroAndListsOptions) {
+  EXPECT_EQ(Run({"--help"}), kExitDone);
+  EXPECT_THAT(out_.str(), HasSubstr("--cow"));
+  EXPECT_THAT(out_.str(), HasSubstr("--dry-run"));
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, VersionExitsZero) {
+  EXPECT_EQ(Run({"--version"}), kExitDone);
+  EXPECT_THAT(out_.str(), StartsWith("lvm-revert 0."));
+}
+
+TEST_F(CliTest, NoArgumentsIsBadCommandLine) {
+  EXPECT_EQ(Run({}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("--cow is required"));
+}
+
+TEST_F(CliTest, CowWithoutOriginIsBadCommandLine) {
+  EXPECT_EQ(Run({"--cow", cow_path_}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("--cow requires --origin"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, UnknownOptionIsBadCommandLine) {
+  EXPECT_EQ(Run(Paths({"--frobnicate"})), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("--frobnicate"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, UnknownFormatIsBadCommandLine) {
+  EXPECT_EQ(Run(Paths({"--format", "xml", "-y"})), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("xml not in {"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, JsonAndFormatTogetherIsBadCommandLine) {
+  EXPECT_EQ(Run(Paths({"--json", "--format", "dd"})), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("excludes"));
+}
+
+TEST_F(CliTest, QuietAndVerboseTogetherIsBadCommandLine) {
+  EXPECT_EQ(Run(Paths({"-q", "-v", "-y"})), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("-q/--quiet and -v/--verbose contradict each other"));
+  ExpectOriginUnchanged();
+}
+
+// --- the revert ---------------------------------------------------------------
+
+TEST_F(CliTest, YesRevertsByteExact) {
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  ExpectOriginReverted();
+  EXPECT_THAT(out_.str(), HasSubstr("6 exceptions in 1 metadata areas"));
+  EXPECT_THAT(out_.str(), HasSubstr("Plan: 4 runs, 24576 bytes"));
+  EXPECT_THAT(out_.str(), HasSubstr("Reverted " + origin_path_ + ": wrote 24576 bytes"));
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, RevertingTwiceGivesTheSameResult) {
+  ASSERT_EQ(Run(Paths({"-y"})), kExitDone);
+  ASSERT_EQ(Run(Paths({"-y"})), kExitDone);
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, QuietPrintsNothingOnSuccess) {
+  EXPECT_EQ(Run(Paths({"-y", "-q"})), kExitDone);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "");
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, DryRunWritesNothing) {
+  EXPECT_EQ(Run(Paths({"--dry-run"})), kExitDone);
+  EXPECT_THAT(out_.str(), HasSubstr("Dry run: nothing was written."));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, TestModeIsADryRun) {
+  EXPECT_EQ(Run(Paths({"-t", "-y"})), kExitDone);
+  EXPECT_THAT(out_.str(), HasSubstr("Dry run"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, VerboseDryRunListsRuns) {
+  EXPECT_EQ(Run(Paths({"--dry-run", "-v"})), kExitDone);
+  EXPECT_THAT(out_.str(), HasSubstr("origin chunk 5 <- store chunk 2, 3 chunks, 12288 bytes"));
+  EXPECT_THAT(out_.str(), HasSubstr("origin chunk 63 <- store chunk 7, 1 chunk, 4096 bytes"));
+}
+
+TEST_F(CliTest, DryRunJsonIsOneObjectWithPlan) {
+  EXPECT_EQ(Run(Paths({"--dry-run", "--json"})), kExitDone);
+  const std::string json = out_.str();
+  EXPECT_THAT(json, StartsWith("{\"result\":\"dry-run\""));
+  EXPECT_THAT(json, HasSubstr("\"chunk_size\":4096"));
+  EXPECT_THAT(json, HasSubstr("\"exceptions\":6"));
+  EXPECT_THAT(json, HasSubstr("\"runs\":4"));
+  EXPECT_THAT(json, HasSubstr("\"bytes\":24576"));
+  EXPECT_THAT(json, HasSubstr("\"plan\":[{\"origin_chunk\":2,\"cow_chunk\":6,\"chunks\":1,\"bytes\":4096},"));
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, FormatJsonEqualsJsonFlag) {
+  ASSERT_EQ(Run(Paths({"--dry-run", "--format", "json"})), kExitDone);
+  std::string a = out_.str();
+  ASSERT_EQ(Run(Paths({"--dry-run", "--json"})), kExitDone);
+  auto strip_time = [](std::string s) { return s.substr(0, s.find("\"elapsed_seconds\"")); };
+  EXPECT_EQ(strip_time(a), strip_time(out_.str()));
+}
+
+TEST_F(CliTest, RevertJsonReportsResult) {
+  EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitDone);
+  EXPECT_THAT(out_.str(), StartsWith("{\"result\":\"reverted\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"bytes_written\":24576"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("\"plan\"")));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, DdFormatPrintsOneLinePerRun) {
+  EXPECT_EQ(Run(Paths({"--dry-run", "--format", "dd"})), kExitDone);
+  EXPECT_EQ(out_.str(),
+            "# lvm-revert plan: chunk size 8 sectors, 6 exceptions in 4 runs, 24576 bytes\n"
+            "# set origin=<origin device or image> cow=<exception store> before running\n"
+            "dd of=$origin seek=2 if=$cow iflag=direct skip=6 count=1 bs=8b conv=notrunc\n"
+            "dd of=$origin seek=5 if=$cow iflag=direct skip=2 count=3 bs=8b conv=notrunc\n"
+            "dd of=$origin seek=30 if=$cow iflag=direct skip=5 count=1 bs=8b conv=notrunc\n"
+            "dd of=$origin seek=63 if=$cow iflag=direct skip=7 count=1 bs=8b conv=notrunc\n");
+}
+
+TEST_F(CliTest, DdFormatSplitsPartialLastChunk) {
+  origin_.resize(63 * kChunk + 1024);  // chunk 63 is two sectors long
+  WriteFile(origin_path_, origin_);
+  EXPECT_EQ(Run(Paths({"--dry-run", "--format", "dd"})), kExitDone);
+  EXPECT_THAT(out_.str(),
+              HasSubstr("dd of=$origin seek=504 if=$cow iflag=direct skip=56 count=2 bs=1b "
+                        "conv=notrunc\n"));
+}
+
+TEST_F(CliTest, PartialLastChunkIsClampedToTheOrigin) {
+  origin_.resize(63 * kChunk + 1024);
+  WriteFile(origin_path_, origin_);
+  expected_.resize(origin_.size());
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  ExpectOriginReverted();
+}
+
+// --- confirmation ---------------------------------------------------------------
+
+TEST_F(CliTest, WithoutYesAndNoTerminalRefuses) {
+  EXPECT_EQ(Run(Paths()), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("standard input is not a terminal"));
+  EXPECT_THAT(err_.str(), HasSubstr("-y/--yes"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, TerminalAnswerYesReverts) {
+  stdin_is_terminal_ = true;
+  answers_ = {"y"};
+  EXPECT_EQ(Run(Paths()), kExitDone);
+  EXPECT_THAT(err_.str(), HasSubstr("Really revert " + origin_path_ + " to " + cow_path_ +
+                                    " (0.02 MiB in 4 runs)? [y/n]: "));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, TerminalAnswerNoRefuses) {
+  stdin_is_terminal_ = true;
+  answers_ = {"NO"};
+  EXPECT_EQ(Run(Paths()), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("revert aborted at the prompt"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, TerminalInvalidAnswerAsksAgain) {
+  stdin_is_terminal_ = true;
+  answers_ = {"maybe", " Yes "};
+  EXPECT_EQ(Run(Paths()), kExitDone);
+  EXPECT_THAT(err_.str(), HasSubstr("WARNING: Invalid input 'maybe'."));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, TerminalEndOfInputRefuses) {
+  stdin_is_terminal_ = true;
+  EXPECT_EQ(Run(Paths()), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("[n]\n"));
+  ExpectOriginUnchanged();
+}
+
+// --- refusals: exit 4, origin unchanged ---------------------------------------
+
+TEST_F(CliTest, MissingStoreIsRefused) {
+  EXPECT_EQ(Run({"--cow", dir_.File("nope.img"), "--origin", origin_path_, "-y"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: snapshot store: " + dir_.File("nope.img") +
+                            ": no such file or device\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, DirectoryAsOriginIsRefused) {
+  EXPECT_EQ(Run({"--cow", cow_path_, "--origin", dir_.path(), "-y"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("is neither a block device nor a regular file"));
+}
+
+TEST_F(CliTest, SameFileIsRefused) {
+  EXPECT_EQ(Run({"--cow", origin_path_, "--origin", origin_path_, "-y"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("the origin and the snapshot store are the same file"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, SameFileThroughALinkIsRefused) {
+  const std::string link = dir_.File("link.img");
+  ASSERT_EQ(::symlink(origin_path_.c_str(), link.c_str()), 0);
+  EXPECT_EQ(Run({"--cow", link, "--origin", origin_path_, "-y"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("are the same file"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, OriginSmallerThanStoreNeedsIsRefused) {
+  origin_.resize(40 * kChunk);  // chunk 63 no longer exists
+  WriteFile(origin_path_, origin_);
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("old_chunk 63 lies past the end of the origin (40 chunks)"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, OriginNotWholeSectorsIsRefused) {
+  origin_.resize(origin_.size() + 100);
+  WriteFile(origin_path_, origin_);
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("not a whole number of 512-byte sectors"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, CorruptStoreIsRefusedNamingTheEntry) {
+  auto store = builder_.Build();
+  StoreLe64(store.data() + builder_.EntryOffset(3) + 8, 1);  // entry 3 -> metadata chunk
+  WriteFile(cow_path_, store);
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: snapshot store " + cow_path_ +
+                            ": area 0 entry 3: new_chunk 1 is a metadata chunk, not a data chunk\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, InvalidatedStoreIsRefusedWithJson) {
+  auto store = builder_.Build();
+  StoreLe32(store.data() + 4, 0);
+  WriteFile(cow_path_, store);
+  EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitRefused);
+  EXPECT_THAT(out_.str(), StartsWith("{\"result\":\"refused\",\"error\":\"snapshot store "));
+  EXPECT_THAT(out_.str(), HasSubstr("\"exceptions\":null"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, OriginImageOnLoopDeviceIsRefused) {
+  view_.loops_for_any_file = {"/dev/loop7"};
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: origin image " + origin_path_ +
+                            " is the backing file of /dev/loop7: detach it first (losetup -d "
+                            "/dev/loop7)\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, DryRunIsRefusedLikeARealRun) {
+  view_.loops_for_any_file = {"/dev/loop7"};
+  EXPECT_EQ(Run(Paths({"--dry-run"})), kExitRefused);
+  ExpectOriginUnchanged();
+}
+
+// --- failure while writing: exit 5, re-run completes ----------------------------
+
+TEST_F(CliTest, WriteFailureExitsFiveAndRerunCompletes) {
+  fail_write_nth_ = 1;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("Input/output error"));
+  EXPECT_THAT(err_.str(), HasSubstr("running the same command again completes the revert"));
+  EXPECT_NE(ReadFile(origin_path_), origin_);  // partly written
+  fail_write_nth_ = -1;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, WriteFailureJsonSaysFailed) {
+  fail_write_nth_ = 0;
+  EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitFailedWriting);
+  EXPECT_THAT(out_.str(), StartsWith("{\"result\":\"failed\""));
+}
+
+}  // namespace
+}  // namespace lvmrevert::cli

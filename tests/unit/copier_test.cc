@@ -1,0 +1,215 @@
+#include "core/copier.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/fake_engine.h"
+
+namespace lvmrevert {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::FakeEngine;
+using testing::Fault;
+
+constexpr uint64_t kChunk = 4096;
+constexpr int kCowFd = 10;
+constexpr int kOriginFd = 20;
+
+std::vector<std::byte> Pattern(size_t size, uint8_t salt) {
+  std::vector<std::byte> v(size);
+  for (size_t i = 0; i < size; ++i) v[i] = static_cast<std::byte>((i * 31 + salt) & 0xff);
+  return v;
+}
+
+class CopierTest : public ::testing::Test {
+ protected:
+  // Origin of 64 chunks plus half a chunk; store of 64 chunks.
+  void SetUp() override {
+    origin_size_ = 64 * kChunk + 2048;
+    cow_ = Pattern(64 * kChunk, 7);
+    origin_ = Pattern(origin_size_, 99);
+  }
+
+  Plan MakePlan(std::initializer_list<Exception> items) {
+    ExceptionList list;
+    for (const Exception& e : items) list.push_back(e);
+    auto plan = Plan::Build(std::move(list), kChunk, origin_size_);
+    EXPECT_TRUE(plan.ok());
+    return std::move(plan).value();
+  }
+
+  // What the origin must look like after a complete copy of `plan`.
+  std::vector<std::byte> Expected(const Plan& plan) {
+    std::vector<std::byte> expected = origin_;
+    plan.ForEachRun([&](const ChunkRun& r) {
+      std::memcpy(expected.data() + r.origin_chunk * kChunk, cow_.data() + r.cow_chunk * kChunk,
+                  r.length_bytes);
+      return true;
+    });
+    return expected;
+  }
+
+  Status Copy(FakeEngine& engine, const Plan& plan, uint32_t max_io = 8192) {
+    engine.files[kCowFd] = cow_;
+    engine.files[kOriginFd] = origin_;
+    CopyOptions options;
+    options.max_io_bytes = max_io;
+    options.on_progress = [this](uint64_t bytes) { progress_.push_back(bytes); };
+    return CopyPlan(plan, engine, kCowFd, kOriginFd, options, &stats_);
+  }
+
+  Plan TypicalPlan() {
+    return MakePlan({{3, 2}, {4, 3}, {5, 4}, {6, 5}, {40, 9}, {1, 30}, {64, 31}, {20, 50}});
+  }
+
+  uint64_t origin_size_ = 0;
+  std::vector<std::byte> cow_;
+  std::vector<std::byte> origin_;
+  CopyStats stats_;
+  std::vector<uint64_t> progress_;
+};
+
+TEST_F(CopierTest, CopiesEveryRunByteExactAndFlushesOnce) {
+  FakeEngine engine;
+  const Plan plan = TypicalPlan();
+  ASSERT_TRUE(Copy(engine, plan).ok());
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+  EXPECT_EQ(stats_.bytes_written, plan.totals().bytes);
+  EXPECT_EQ(engine.flushes, 1);
+  EXPECT_EQ(progress_.back(), plan.totals().bytes);
+}
+
+TEST_F(CopierTest, PartialLastChunkIsClampedToOriginEnd) {
+  FakeEngine engine;
+  const Plan plan = MakePlan({{64, 5}});
+  ASSERT_TRUE(Copy(engine, plan).ok());
+  EXPECT_EQ(engine.files[kOriginFd].size(), origin_size_);
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+  EXPECT_EQ(stats_.bytes_written, 2048u);
+}
+
+TEST_F(CopierTest, ManyInFlightCompletingOutOfOrderGiveTheSameResult) {
+  FakeEngine engine(8);
+  engine.complete_in_reverse = true;
+  const Plan plan = TypicalPlan();
+  ASSERT_TRUE(Copy(engine, plan, 4096).ok());
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+  EXPECT_FALSE(engine.depth_violated);
+  EXPECT_GT(engine.max_outstanding_seen, 1u);
+}
+
+TEST_F(CopierTest, LongRunsAreSplitIntoMaxIoPieces) {
+  FakeEngine engine;
+  const Plan plan = MakePlan({{3, 2}, {4, 3}, {5, 4}, {6, 5}});  // 16 KiB run
+  ASSERT_TRUE(Copy(engine, plan, 8192).ok());
+  EXPECT_EQ(engine.reads_submitted, 2);
+  EXPECT_EQ(engine.writes_submitted, 2);
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+}
+
+TEST_F(CopierTest, ShortReadsAreReissuedForTheRest) {
+  FakeEngine engine;
+  engine.faults.push_back(Fault{IoOp::kRead, 0, 0, 512, false, true});  // every read: 512 bytes
+  const Plan plan = TypicalPlan();
+  ASSERT_TRUE(Copy(engine, plan).ok());
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+  EXPECT_EQ(stats_.reads, plan.totals().bytes / 512);
+}
+
+TEST_F(CopierTest, ShortWritesAreReissuedForTheRest) {
+  FakeEngine engine(4);
+  engine.faults.push_back(Fault{IoOp::kWrite, 1, 0, 1024, false, true});
+  const Plan plan = TypicalPlan();
+  ASSERT_TRUE(Copy(engine, plan).ok());
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+  EXPECT_GT(stats_.writes, 8u);
+}
+
+TEST_F(CopierTest, ReadErrorBeforeAnyWriteLeavesOriginUntouched) {
+  FakeEngine engine;
+  engine.faults.push_back(Fault{IoOp::kRead, 0, EIO});
+  const Status s = Copy(engine, TypicalPlan());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kIOError);
+  EXPECT_EQ(s.message(), "read of 4096 bytes at store offset 122880: Input/output error");
+  EXPECT_EQ(engine.writes_submitted, 0);
+  EXPECT_EQ(engine.flushes, 0);
+  EXPECT_EQ(engine.files[kOriginFd], origin_);
+}
+
+TEST_F(CopierTest, WriteErrorMidwayIsIncompleteAndStopsNewWork) {
+  FakeEngine engine;
+  engine.faults.push_back(Fault{IoOp::kWrite, 2, EIO});
+  const Status s = Copy(engine, TypicalPlan());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kIncomplete);
+  EXPECT_EQ(s.message(), "write of 8192 bytes at origin offset 20480: Input/output error");
+  EXPECT_EQ(engine.writes_submitted, 3);  // nothing after the failure
+  EXPECT_EQ(engine.reads_submitted, 3);
+  EXPECT_EQ(engine.flushes, 0);
+}
+
+TEST_F(CopierTest, ErrorWithManyInFlightDrainsThemAll) {
+  FakeEngine engine(8);
+  engine.faults.push_back(Fault{IoOp::kRead, 0, EIO});
+  const Status s = Copy(engine, TypicalPlan(), 4096);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(engine.reads_submitted, 8);  // all eight pieces were in flight
+  EXPECT_EQ(engine.outstanding(), 0u);
+  // The seven good reads completed after the error: none was written.
+  EXPECT_EQ(engine.writes_submitted, 0);
+  EXPECT_EQ(s.code(), StatusCode::kIOError);
+  EXPECT_EQ(engine.files[kOriginFd], origin_);
+}
+
+TEST_F(CopierTest, ReadReturningZeroIsAnError) {
+  FakeEngine engine;
+  const Plan plan = TypicalPlan();
+  cow_.resize(20 * kChunk);  // chunks 30 and later are missing
+  const Status s = Copy(engine, plan);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "read of 4096 bytes at store offset 122880 transferred 0 bytes");
+}
+
+TEST_F(CopierTest, SubmitRefusalIsAnError) {
+  FakeEngine engine;
+  engine.faults.push_back(Fault{IoOp::kWrite, 1, 0, 0, true});
+  const Status s = Copy(engine, TypicalPlan());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kIncomplete);
+  EXPECT_THAT(s.message(), HasSubstr("queue refused"));
+  EXPECT_EQ(engine.outstanding(), 0u);
+}
+
+TEST_F(CopierTest, FlushFailureIsIncomplete) {
+  FakeEngine engine;
+  engine.flush_error = EIO;
+  const Status s = Copy(engine, TypicalPlan());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kIncomplete);
+  EXPECT_EQ(s.message(), "flushing the origin: fdatasync: Input/output error");
+}
+
+TEST_F(CopierTest, RerunAfterFailureCompletesTheRevert) {
+  FakeEngine engine;
+  engine.faults.push_back(Fault{IoOp::kWrite, 4, EIO});
+  const Plan plan = TypicalPlan();
+  ASSERT_FALSE(Copy(engine, plan).ok());
+  origin_ = engine.files[kOriginFd];  // what the failed run left behind
+
+  FakeEngine again;
+  ASSERT_TRUE(Copy(again, plan).ok());
+  EXPECT_EQ(again.files[kOriginFd], Expected(plan));
+}
+
+TEST_F(CopierTest, EmptyPlanOnlyFlushes) {
+  FakeEngine engine;
+  ASSERT_TRUE(Copy(engine, MakePlan({})).ok());
+  EXPECT_EQ(engine.reads_submitted, 0);
+  EXPECT_EQ(engine.flushes, 1);
+  EXPECT_EQ(engine.files[kOriginFd], origin_);
+}
+
+}  // namespace
+}  // namespace lvmrevert

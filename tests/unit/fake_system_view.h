@@ -1,0 +1,42 @@
+// A SystemView that reports exactly what a test tells it to.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "safety/system_view.h"
+
+namespace lvmrevert::testing {
+
+class FakeSystemView final : public safety::SystemView {
+ public:
+  std::map<std::string, std::vector<std::string>> mounts_by_path;
+  std::vector<std::string> swaps;
+  std::vector<std::string> loops_for_any_file;
+  std::map<std::string, safety::FilesystemInfo> filesystems;
+  bool fail_mount_table = false;
+
+  StatusOr<std::vector<std::string>> MountPointsOf(dev_t, const std::string& path) override {
+    if (fail_mount_table) return Status::IOError("mountinfo unreadable");
+    auto it = mounts_by_path.find(path);
+    return it == mounts_by_path.end() ? std::vector<std::string>{} : it->second;
+  }
+  StatusOr<bool> IsActiveSwap(dev_t, const std::string& path) override {
+    for (const auto& s : swaps) {
+      if (s == path) return true;
+    }
+    return false;
+  }
+  StatusOr<std::vector<std::string>> LoopDevicesBackedBy(dev_t, ino_t) override {
+    return loops_for_any_file;
+  }
+  StatusOr<std::vector<std::string>> HoldersOf(dev_t) override { return std::vector<std::string>{}; }
+  std::optional<safety::FilesystemInfo> ProbeFilesystem(const std::string& path) override {
+    auto it = filesystems.find(path);
+    if (it == filesystems.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+}  // namespace lvmrevert::testing
