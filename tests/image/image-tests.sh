@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# Byte-exact tests of the built lvm-revert on kernel-made exception stores
+# (tests/data/fixtures) and on stores made by lvm-revert-mkstore, plus the
+# offline safety checks on real loop devices. One case per invocation:
+#
+#   image-tests.sh BUILD_DIR CASE
+#
+# Exit 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE) when the case needs
+# root, loop devices or a mount this machine does not allow.
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+case_name=$2
+here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$here/../data/fixtures
+bin=$build/lvmext/lvm-revert
+mkstore=$build/tests/lvm-revert-mkstore
+hold=$build/tests/hold-exclusive
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/lvm-revert-image.XXXXXX")
+cleanups=()
+cleanup() {
+  local i
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[i]}" || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+need_root() { [[ $(id -u) == 0 ]] || skip "needs root"; }
+
+# run_rc CMD...: runs, records exit code in $rc, stdout in $out, stderr in $err
+run_rc() {
+  set +e
+  "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+}
+expect_rc() {
+  [[ $rc == "$1" ]] || fail "exit code $rc, expected $1; stderr: $err"
+}
+expect_err() {
+  grep -qF -- "$1" "$work/err" || fail "stderr lacks '$1': $err"
+}
+
+unpack() {  # unpack FIXTURE -> $work/FIXTURE/{cow,origin,expected}.img
+  local name=$1 d=$work/$1
+  mkdir -p "$d"
+  for f in cow origin expected; do zstd -q -d "$fixtures/$name/$f.img.zst" -o "$d/$f.img"; done
+  # The shipped hashes were taken by the kernel run; check we unpacked the same.
+  for f in cow origin expected; do
+    local want
+    want=$(awk -v f="/$f.img" 'index($2, f) { print $1 }' "$fixtures/$name/sha256.txt")
+    [[ $(sha "$d/$f.img") == "$want" ]] || fail "$name/$f.img does not match sha256.txt"
+  done
+}
+
+revert_fixture() {
+  local name=$1 d=$work/$1
+  unpack "$name"
+  local cow_sha
+  cow_sha=$(sha "$d/cow.img")
+  run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+  expect_rc 0
+  [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "$name: origin != expected"
+  [[ $(sha "$d/cow.img") == "$cow_sha" ]] || fail "$name: the store was modified"
+  # A second run finds nothing different to do.
+  run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+  expect_rc 0
+  [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "$name: second run changed it"
+}
+
+dd_replay() {  # dd_replay DIR: the dd listing, run by bash, equals the revert
+  local d=$1
+  cp "$d/origin.img" "$d/replayed.img"
+  run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+  expect_rc 0
+  printf '%s\n' "$out" >"$d/plan.sh"
+  [[ $(grep -c '^dd ' "$d/plan.sh") -ge 1 ]] || fail "no dd lines"
+  origin=$d/replayed.img cow=$d/cow.img bash -e "$d/plan.sh" 2>"$d/dd.log" \
+    || fail "replaying the dd lines failed: $(tail -3 "$d/dd.log")"
+  [[ $(sha "$d/replayed.img") == $(sha "$d/expected.img") ]] || fail "dd replay != expected"
+  [[ $(stat -c %s "$d/replayed.img") == $(stat -c %s "$d/expected.img") ]] || fail "size changed"
+}
+
+generate() {  # generate NAME MKSTORE-ARGS...
+  local d=$work/$1
+  shift
+  mkdir -p "$d"
+  "$mkstore" --out "$d" "$@" >/dev/null
+}
+
+attach_loop() {  # attach_loop FILE -> $loop
+  need_root
+  command -v losetup >/dev/null || skip "no losetup"
+  loop=$(losetup -f --show "$1" 2>/dev/null) || skip "cannot attach loop devices here"
+  cleanups+=("losetup -d $loop")
+}
+
+case $case_name in
+  fixture-c4k-scatter) revert_fixture c4k-scatter ;;
+  fixture-c64k-mixed) revert_fixture c64k-mixed ;;
+  fixture-empty) revert_fixture empty ;;
+
+  fixture-overflow-refused)
+    unpack overflow
+    d=$work/overflow
+    before=$(sha "$d/origin.img")
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 4
+    expect_err "the kernel marked this snapshot invalid (header valid=0)"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 4
+    [[ -z $out ]] || fail "a refused dry run printed dd lines"
+    ;;
+
+  fixture-dry-run-unchanged)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    before=$(sha "$d/origin.img")
+    run_rc "$bin" --dry-run --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    grep -q "3186 exceptions in 13 metadata areas" <<<"$out" || fail "summary: $out"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "dry run wrote"
+    ;;
+
+  fixture-json)
+    unpack c64k-mixed
+    d=$work/c64k-mixed
+    run_rc "$bin" -y --json --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ $(wc -l <"$work/out") == 1 ]] || fail "json is not one line"
+    for kv in '"result":"reverted"' '"chunk_size":65536' '"exceptions":242' '"runs":162' \
+              '"bytes":15859712'; do
+      grep -qF "$kv" <<<"$out" || fail "json lacks $kv: $out"
+    done
+    if command -v python3 >/dev/null; then
+      python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out" || fail "invalid JSON"
+    fi
+    ;;
+
+  dd-replay-c4k-scatter) unpack c4k-scatter; dd_replay "$work/c4k-scatter" ;;
+  dd-replay-c64k-mixed) unpack c64k-mixed; dd_replay "$work/c64k-mixed" ;;
+  dd-replay-empty)
+    # No runs: the listing is comments only.
+    unpack empty
+    d=$work/empty
+    run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ $(grep -c '^dd ' <<<"$out" || true) == 0 ]] || fail "dd lines for an empty store"
+    ;;
+
+  corrupt-magic-refused|corrupt-zeroed-entry-refused|corrupt-duplicate-refused|corrupt-truncated-refused)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    case $case_name in
+      corrupt-magic-refused)
+        printf 'X' | dd of="$d/cow.img" bs=1 seek=0 conv=notrunc status=none
+        want="bad magic" ;;
+      corrupt-zeroed-entry-refused)  # area 0 entry 10 (chunk 1) zeroed
+        dd if=/dev/zero of="$d/cow.img" bs=1 seek=$((4096 + 160)) count=16 conv=notrunc status=none
+        want="area 0 entry 10: the table ends here (new_chunk 0) but area 0 entry 11 is not empty" ;;
+      corrupt-duplicate-refused)  # entry 11's old_chunk := entry 10's
+        dd if="$d/cow.img" of="$d/cow.img" bs=1 skip=$((4096 + 160)) seek=$((4096 + 176)) count=8 \
+          conv=notrunc status=none
+        want="appears more than once in the table: area 0 entry 10 and area 0 entry 11" ;;
+      corrupt-truncated-refused)
+        truncate -s 1M "$d/cow.img"
+        want="lies past the end of the store (256 chunks)" ;;
+    esac
+    before=$(sha "$d/origin.img")
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 4
+    expect_err "$want"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  generated-partial-last-chunk)
+    generate g --chunk-sectors 16 --origin-mib 8 --origin-tail-bytes 1536 --exceptions 1025 \
+      --pattern runs --run-chunks 5 --seed 3
+    d=$work/g
+    # 8 MiB + 1536 bytes in 8 KiB chunks: chunk 1024 is 1536 bytes and is saved.
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    ;;
+
+  dd-replay-partial-last-chunk)
+    generate g --chunk-sectors 16 --origin-mib 8 --origin-tail-bytes 1536 --exceptions 1025 \
+      --pattern runs --run-chunks 5 --seed 3
+    dd_replay "$work/g"
+    ;;
+
+  generated-512k-runs)
+    generate g --chunk-sectors 1024 --origin-mib 256 --exceptions 200 --pattern runs \
+      --run-chunks 7 --seed 5
+    d=$work/g
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    dd_replay "$d"
+    ;;
+
+  generated-4k-many-areas)
+    generate g --chunk-sectors 8 --origin-mib 128 --exceptions 20000 --pattern scatter --seed 7
+    d=$work/g
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    grep -q "20000 exceptions in 79 metadata areas" <<<"$out" || fail "summary: $out"
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    ;;
+
+  ramfs-buffered-fallback)
+    # ramfs has no direct I/O at all (tmpfs has it since Linux 6.6).
+    need_root
+    d=$work/ramfs
+    mkdir -p "$d"
+    mount -t ramfs ramfs "$d" 2>/dev/null || skip "cannot mount ramfs here"
+    cleanups+=("umount $d")
+    for f in cow origin expected; do zstd -q -d "$fixtures/c64k-mixed/$f.img.zst" -o "$d/$f.img"; done
+    run_rc "$bin" -y -v --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    expect_err "$d/origin.img refused O_DIRECT; using buffered I/O with a flush at the end"
+    expect_err "$d/cow.img refused O_DIRECT; using buffered I/O with a flush at the end"
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    # Without -v the fallback is silent.
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ -z $err ]] || fail "unexpected stderr: $err"
+    ;;
+
+  enospc-exit-5-then-rerun)
+    need_root
+    mnt=$work/small
+    mkdir -p "$mnt"
+    mount -t tmpfs -o size=4M tmpfs "$mnt" 2>/dev/null || skip "cannot mount tmpfs here"
+    cleanups+=("umount $mnt")
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    # A sparse 64 MiB origin on a 4 MiB filesystem: writing 12 MiB of saved
+    # chunks into its holes runs out of space part-way.
+    truncate -s 64M "$mnt/origin.img"
+    truncate -s 64M "$work/reference.img"
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$work/reference.img"
+    expect_rc 0
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$mnt/origin.img"
+    expect_rc 5
+    expect_err "No space left on device"
+    expect_err "running the same command again completes the revert"
+    ! cmp -s "$mnt/origin.img" "$work/reference.img" || fail "the failed run completed?"
+    mount -o remount,size=80M "$mnt"
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$mnt/origin.img"
+    expect_rc 0
+    cmp -s "$mnt/origin.img" "$work/reference.img" || fail "re-run did not complete the revert"
+    ;;
+
+  loop-origin-revert)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    attach_loop "$d/origin.img"
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 0
+    losetup -d "$loop"
+    cleanups=()
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    ;;
+
+  loop-origin-mounted-refused)
+    need_root
+    command -v mkfs.ext4 >/dev/null || skip "no mkfs.ext4"
+    unpack empty
+    d=$work/empty
+    truncate -s 32M "$work/fs.img"
+    mkfs.ext4 -q -F -L revert-test "$work/fs.img"
+    attach_loop "$work/fs.img"
+    mkdir -p "$work/mnt"
+    mount -o ro "$loop" "$work/mnt" 2>/dev/null || skip "cannot mount here"
+    cleanups+=("umount $work/mnt")
+    before=$(sha "$loop")
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 4
+    expect_err "origin $loop (ext4 \"revert-test\") is mounted on $work/mnt: unmount it first"
+    [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
+    # The same device, unmounted, passes the check.
+    umount "$work/mnt"
+    unset 'cleanups[${#cleanups[@]}-1]'
+    run_rc "$bin" --dry-run --cow "$d/cow.img" --origin "$loop"
+    expect_rc 0
+    ;;
+
+  loop-origin-held-refused)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    attach_loop "$d/origin.img"
+    before=$(sha "$loop")
+    "$hold" "$loop" 60 >"$work/hold.out" &
+    holder=$!
+    cleanups+=("kill $holder")
+    for _ in $(seq 50); do grep -q held "$work/hold.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q held "$work/hold.out" || fail "could not hold $loop"
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 4
+    expect_err "origin: $loop is in use"
+    [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
+    kill "$holder"; wait "$holder" 2>/dev/null || true
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 0
+    ;;
+
+  loop-backing-image-refused)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    attach_loop "$d/origin.img"
+    before=$(sha "$d/origin.img")
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 4
+    expect_err "origin image $d/origin.img is the backing file of $loop: detach it first"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  loop-swap-refused)
+    need_root
+    command -v mkswap >/dev/null && command -v swapon >/dev/null || skip "no mkswap/swapon"
+    unpack empty
+    d=$work/empty
+    truncate -s 32M "$work/swap.img"
+    mkswap -q "$work/swap.img" >/dev/null
+    attach_loop "$work/swap.img"
+    swapon "$loop" 2>/dev/null || skip "swapon is not allowed here"
+    cleanups+=("swapoff $loop")
+    before=$(sha "$loop")
+    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 4
+    expect_err "is an active swap area: swapoff it first"
+    [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
+    ;;
+
+  *) echo "unknown case $case_name" >&2; exit 2 ;;
+esac
+echo "PASS: $case_name"
