@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # guest-lib.sh — helpers for scenario scripts that run inside the qemu guest
 # started by tests/vm/run-in-vm.sh.  Source it from bash:
 #

@@ -80,7 +80,9 @@ for b in /bin/busybox /usr/bin/busybox; do [[ -x $b ]] && { BUSYBOX=$b; break; }
 if LC_ALL=C grep -qa '/lib64/ld-linux' "$BUSYBOX"; then
     die "$BUSYBOX is dynamically linked; the initramfs needs the static one (apt-get install busybox-static)"
 fi
-[[ -d /etc/lvm ]] && command -v lvm >/dev/null 2>&1 || die "lvm2 is not installed on the host (apt-get install lvm2); the guest runs the host's lvm"
+if [[ ! -d /etc/lvm ]] || ! command -v lvm >/dev/null 2>&1; then
+    die "lvm2 is not installed on the host (apt-get install lvm2); the guest runs the host's lvm"
+fi
 
 # Newest Debian kernel in /boot (never a hard-coded version).
 KVER=""
@@ -88,7 +90,7 @@ KERNEL=""
 while IFS= read -r k; do
     v=${k#/boot/vmlinuz-}
     if [[ -d /lib/modules/$v ]]; then KVER=$v; KERNEL=$k; fi
-done < <(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V)
+done < <(find /boot -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | sort -V)
 [[ -n $KVER ]] || die "no /boot/vmlinuz-* with matching /lib/modules/<version> found; apt-get install linux-image-amd64"
 [[ -r $KERNEL ]] || die "$KERNEL is not readable (run as root)"
 
@@ -107,16 +109,17 @@ case "$WORKDIR" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*|/run|/run/*) die "workd
 
 QEMU_PID=""
 WATCH_PID=""
+# shellcheck disable=SC2317  # invoked via trap
 cleanup() {
     local rc=$?
     if [[ -n $WATCH_PID ]]; then kill "$WATCH_PID" 2>/dev/null || true; fi
-    if [[ -n $QEMU_PID ]] && kill -0 "$QEMU_PID" 2>/dev/null; then kill -KILL "$QEMU_PID" 2>/dev/null || true; fi
+    if [[ -n $QEMU_PID ]] && kill -0 "$QEMU_PID" 2>/dev/null; then kill -KILL "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true; fi
     if [[ $OWN_WORKDIR == 1 && $KEEP == 0 ]]; then
         rm -rf -- "$WORKDIR"
     elif [[ $OWN_WORKDIR == 1 ]]; then
         note "kept workdir $WORKDIR"
     fi
-    return $rc
+    return "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -194,7 +197,8 @@ sleep 10
 INIT
 }
 
-INIT_HASH=$( { write_init; printf '%s\n' "${MODULES[@]}"; sha256sum "$BUSYBOX"; } | sha256sum | cut -c1-16)
+INIT_HASH=$( { write_init; printf '%s\n' "${MODULES[@]}"; sha256sum "$BUSYBOX";
+               stat -c '%n %s %Y' "$KERNEL" "/lib/modules/$KVER/modules.dep"; } | sha256sum | cut -c1-16)
 INITRD="$WORKDIR/initramfs-$KVER-$INIT_HASH.cpio.gz"
 
 build_initramfs() {
@@ -253,8 +257,18 @@ DRIVE_ARGS=()
 DEVS=()
 letters=(a b c d e f g h i j k l m n o p q r s t)
 i=0
+NEW_PATHS=" "
+for d in ${DISKS[@]+"${DISKS[@]}"}; do
+    [[ ${d%%:*} == new ]] && NEW_PATHS+="$WORKDIR/disk-$i.img "
+    i=$((i + 1))
+done
+i=0
 for d in ${DISKS[@]+"${DISKS[@]}"}; do
     kind=${d%%:*}; val=${d#*:}
+    if [[ $kind == file ]]; then
+        rp=$(realpath -- "$val" 2>/dev/null) || die "--disk-file $val not found"
+        [[ $NEW_PATHS != *" $rp "* ]] || die "--disk-file $val is the fresh --disk image of this run; copy it elsewhere or reorder the disks"
+    fi
     if [[ $kind == new ]]; then
         f="$WORKDIR/disk-$i.img"
         rm -f -- "$f"
@@ -298,6 +312,7 @@ fi
 cd "$HOST_CWD" 2>/dev/null || { echo "[vm] cwd $HOST_CWD is not visible in the guest (under /tmp, /var/tmp or /run?)"; status 125; exit 125; }
 WRAP
     echo '# Clean environment: only what the harness and --env set.'
+    # shellcheck disable=SC2016  # written for the guest shell
     echo 'for _v in $(compgen -e); do unset "$_v"; done; unset _v'
     for kv in "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=/root" "TERM=dumb" "LC_ALL=C" \
               "LVM_SYSTEM_DIR=/run/lvm-etc" "DM_DISABLE_UDEV=1" "LVM_SUPPRESS_FD_WARNINGS=1" "VM_GUEST=1" \
@@ -306,12 +321,12 @@ WRAP
     done
     printf '%q ' "$@"
     printf '\n'
-    echo 'rc=$?'
-    echo 'status "$rc"'
-    echo 'exit "$rc"'
+    # shellcheck disable=SC2016
+    printf '%s\n' 'rc=$?' 'status "$rc"' 'exit "$rc"'
 } > "$RUN/guest-cmd.sh"
 
 # ---------------------------------------------------------------- boot
+# shellcheck disable=SC2054  # commas are qemu's
 QEMU=(qemu-system-x86_64
     -accel tcg,thread=multi -cpu max -smp 2 -m "$MEM"
     -nodefaults -nographic -no-reboot -serial stdio -monitor none
@@ -344,7 +359,7 @@ QEMU_PID=$!
     wait "$s"
     if kill -0 "$QEMU_PID" 2>/dev/null; then
         echo timeout > "$RUN/timed-out"
-        kill -TERM "$QEMU_PID" 2>/dev/null; sleep 5; kill -KILL "$QEMU_PID" 2>/dev/null
+        kill -KILL "$QEMU_PID" 2>/dev/null
     fi
 ) </dev/null >/dev/null 2>&1 &
 WATCH_PID=$!
@@ -357,6 +372,8 @@ set -e
 T1=$(date +%s.%N)
 sleep 0.2  # let the console filter drain
 
+KEEPMSG=""
+[[ $OWN_WORKDIR == 1 && $KEEP == 0 ]] || KEEPMSG="; console log: $RUN/console.log"
 mtime() { stat -c %.Y -- "$1" 2>/dev/null || echo ""; }
 timing() {
     local ts tf
@@ -369,7 +386,7 @@ timing() {
 }
 
 if [[ -e $RUN/timed-out ]]; then
-    note "TIMEOUT: guest still running after ${TIMEOUT}s, killed qemu ($(timing)); console log: $RUN/console.log"
+    note "TIMEOUT: guest still running after ${TIMEOUT}s, killed qemu ($(timing))${KEEPMSG}"
     exit 125
 fi
 if [[ ! -s $RUN/status ]]; then
@@ -382,5 +399,9 @@ if [[ ! -s $RUN/status ]]; then
 fi
 RC=$(tr -dc '0-9' < "$RUN/status")
 [[ -n $RC ]] || die "unreadable status file $RUN/status"
-note "command exit status $RC ($(timing)); log: $RUN/output.log"
+if [[ $OWN_WORKDIR == 1 && $KEEP == 0 ]]; then
+    note "command exit status $RC ($(timing))"
+else
+    note "command exit status $RC ($(timing)); log: $RUN/output.log"
+fi
 exit "$RC"

@@ -3,6 +3,7 @@
 # Run from the repository root:
 #   tests/vm/run-in-vm.sh --disk 256M -- bash tests/vm/smoke.sh
 set -euo pipefail
+# shellcheck source=tests/vm/guest-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/guest-lib.sh"
 
 VG=smokevg
@@ -44,7 +45,11 @@ vm_no_suspended "no dm device suspended before merge"
 # Merge: origin is not open, so the merge starts at once.  Without lvmpolld
 # lvconvert polls the progress itself in the foreground.
 lvconvert --merge -i 1 "$VG/snap"
-vm_wait_lv_gone "$VG/snap" 300 && t_ok "snapshot gone after merge" || t_fail "snapshot gone after merge" "$(lvs -a "$VG" 2>&1)"
+if vm_wait_lv_gone "$VG/snap" 300; then
+    t_ok "snapshot gone after merge"
+else
+    t_fail "snapshot gone after merge" "$(lvs -a "$VG" 2>&1)"
+fi
 t_eq "origin content equals the snapshot's after merge" "$(vm_sha "/dev/$VG/origin")" "$SHA0"
 t_eq "no snapshot-merge target left" "$(dmsetup table | grep -c snapshot || true)" "0"
 vm_no_suspended "no dm device suspended after merge"

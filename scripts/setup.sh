@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages lvm-revert needs to build, test and run its
+# VM suite. Idempotent: installs only what is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config
+  libdevmapper-dev libblkid-dev libmount-dev libcli11-dev liburing-dev
+  libgtest-dev libgmock-dev
+  # tests: fixtures, fuzzing, filesystems, loop devices
+  zstd clang libclang-rt-14-dev e2fsprogs util-linux python3
+  # the real-LVM suite runs Debian's kernel in a qemu guest
+  qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
+  # benchmarks
+  fio time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=()
+[[ $(id -u) == 0 ]] || sudo=(sudo)
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

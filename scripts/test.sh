@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of lvm-revert on a Debian 12 machine, installing what is
+# missing first: the unit tests, the byte-exact tests on kernel-made images,
+# a time-boxed fuzz run of the store reader, and the real-LVM suite in a qemu
+# guest. Needs root (loop devices, mounts, the guest's kernel in /boot).
+#
+#   scripts/test.sh            everything (what CI runs)
+#   FUZZ_SECONDS=N             fuzz for N seconds (default 60)
+#   SKIP_VM=1 SKIP_FUZZ=1      leave those parts out while developing
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc)
+step() { printf '\n=== %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "build (g++, warnings are errors)"
+scripts/build.sh
+
+step "unit and image tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
+  step "fuzz the store reader for ${FUZZ_SECONDS:-60}s (clang, libFuzzer, ASan+UBSan)"
+  cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+    -DLVMREVERT_FUZZ=ON -DBUILD_TESTING=OFF -DLVMREVERT_WERROR=ON \
+    "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+    >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target store_reader_fuzz make_fuzz_seeds
+  corpus=$(mktemp -d "${TMPDIR:-/var/tmp}/lvm-revert-corpus.XXXXXX")
+  trap 'rm -rf "$corpus"' EXIT
+  build-fuzz/tests/make_fuzz_seeds "$corpus"
+  build-fuzz/tests/store_reader_fuzz -max_total_time="${FUZZ_SECONDS:-60}" -max_len=65536 \
+    -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+fi
+
+if [[ ${SKIP_VM:-0} != 1 ]]; then
+  step "real-LVM suite in a qemu guest"
+  tests/vm/run-in-vm.sh --disk 1G --timeout 1800 -- bash tests/vm/suite.sh build
+fi
+
+step "all tests passed"
