@@ -174,6 +174,13 @@ chmod 1777 $H/run/lock
 mount -t tmpfs -o mode=1777 tmpfs $H/tmp || fail "tmpfs /tmp"
 [ -d $H/var/tmp ] && { mount -t tmpfs -o mode=1777 tmpfs $H/var/tmp || fail "tmpfs /var/tmp"; }
 [ -d $H/root ] && mount -t tmpfs -o mode=700 tmpfs $H/root
+# The host cwd (the checkout) may live under a directory the guest shadows
+# with tmpfs (/tmp, /var/tmp, ...): share it again, read-only, at its path.
+C="$vm_cwd"
+if [ -n "$C" ] && [ "$C" != / ]; then
+    mkdir -p "$H$C" 2>/dev/null
+    mount -t 9p -o "$O9,ro,cache=loose" cwdshare "$H$C" || fail "cannot mount cwd $C over 9p"
+fi
 mkdir -p "$H$W" 2>/dev/null
 mount -t 9p -o "$O9,rw" work "$H$W" || fail "cannot mount workdir $W over 9p"
 [ -f "$H$W/run/guest-cmd.sh" ] || fail "$W/run/guest-cmd.sh missing"
@@ -309,7 +316,7 @@ EOF
 if ! out=$(LVM_SYSTEM_DIR=$LVMDIR LVM_SUPPRESS_FD_WARNINGS=1 lvmconfig --validate 2>&1); then
     echo "[vm] generated lvm.conf is invalid: $out"; status 125; exit 125
 fi
-cd "$HOST_CWD" 2>/dev/null || { echo "[vm] cwd $HOST_CWD is not visible in the guest (under /tmp, /var/tmp or /run?)"; status 125; exit 125; }
+cd "$HOST_CWD" 2>/dev/null || { echo "[vm] cwd $HOST_CWD is not visible in the guest"; status 125; exit 125; }
 WRAP
     echo '# Clean environment: only what the harness and --env set.'
     # shellcheck disable=SC2016  # written for the guest shell
@@ -331,8 +338,9 @@ QEMU=(qemu-system-x86_64
     -accel tcg,thread=multi -cpu max -smp 2 -m "$MEM"
     -nodefaults -nographic -no-reboot -serial stdio -monitor none
     -kernel "$KERNEL" -initrd "$INITRD"
-    -append "console=ttyS0 quiet panic=-1 vm_workdir=$WORKDIR"
+    -append "console=ttyS0 quiet panic=-1 vm_workdir=$WORKDIR vm_cwd=$HOST_CWD"
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+    -virtfs "local,path=$HOST_CWD,mount_tag=cwdshare,security_model=none,readonly=on,multidevs=remap"
     -virtfs "local,path=$WORKDIR,mount_tag=work,security_model=none"
     ${DRIVE_ARGS[@]+"${DRIVE_ARGS[@]}"}
 )
