@@ -87,6 +87,10 @@ class Copier {
 
     std::vector<IoCompletion> completions;
     for (;;) {
+      if (error_.ok() && options_.check_continue) {
+        Status go_on = options_.check_continue();
+        if (!go_on.ok()) Fail(go_on);
+      }
       Piece piece;
       while (error_.ok() && !free_slots_.empty() && pieces_.Next(&piece)) {
         const size_t slot = free_slots_.back();

@@ -19,6 +19,9 @@ struct CopyOptions {
   uint32_t max_io_bytes = 1 << 20;
   // Called after each completed write with the bytes written so far.
   std::function<void(uint64_t bytes_written)> on_progress;
+  // Polled between I/Os; returning a non-ok status stops the copy with it
+  // (a signal arrived, say). In-flight requests are drained first.
+  std::function<Status()> check_continue;
 };
 
 struct CopyStats {

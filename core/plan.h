@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 
 #include "core/exception_list.h"
 #include "core/status.h"
@@ -39,6 +40,8 @@ class Plan {
   uint64_t chunk_size_bytes() const { return chunk_size_bytes_; }
   uint64_t origin_size_bytes() const { return origin_size_bytes_; }
   const PlanTotals& totals() const { return totals_; }
+  // The saved chunks, sorted by origin chunk.
+  std::span<const Exception> exceptions() const { return exceptions_.span(); }
 
   // Calls fn for each run in origin order; stops early when fn returns false.
   void ForEachRun(const std::function<bool(const ChunkRun&)>& fn) const;

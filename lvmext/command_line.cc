@@ -10,8 +10,15 @@ namespace lvmrevert::cli {
 namespace {
 
 constexpr const char* kDescription =
-    "Revert an origin to the state saved in a dm-snapshot (old-style LVM snapshot) exception\n"
-    "store by copying the saved chunks back onto it. The store is only read.";
+    "Revert an LVM origin to an old-style snapshot by copying the chunks saved in the\n"
+    "snapshot's exception store back onto it. The snapshot is only read and stays usable.\n\n"
+    "  lvm-revert [options] VG/LV VG/SNAP              active LVM volumes\n"
+    "  lvm-revert [options] --cow STORE --origin PATH  images or devices, without LVM";
+
+ParsedCommandLine BadCommandLine(std::ostream& err, const std::string& message) {
+  err << message << "\nRun with --help for more information.\n";
+  return ParsedCommandLine{std::nullopt, kExitBadCommandLine};
+}
 
 }  // namespace
 
@@ -22,20 +29,24 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.get_formatter()->column_width(28);
 
   Options options;
+  std::string origin_arg, snapshot_arg;
   std::string format = "text";
   bool json = false;
   bool test_mode = false;
+  bool no_udev_sync = false;
   int quiet_count = 0;
 
+  app.add_option("origin", origin_arg, "The origin LV, VG/LV or /dev/VG/LV")->type_name("VG/LV");
+  app.add_option("snapshot", snapshot_arg, "Its old-style snapshot, VG/SNAP")->type_name("VG/SNAP");
   auto* cow = app.add_option("--cow", options.cow_path,
-                             "Exception store to read: a -cow device or an image of one")
+                             "Offline form: the exception store to read, a -cow device or an "
+                             "image of one")
                   ->type_name("PATH");
   auto* origin = app.add_option("--origin", options.origin_path,
-                                "Origin to revert: its device or an image of it")
+                                "Offline form: the origin to revert, its device or an image")
                      ->type_name("PATH");
   cow->needs(origin);
   origin->needs(cow);
-  cow->required();
   app.add_flag("-t,--test", test_mode, "Print the plan and write nothing (as --dry-run)");
   app.add_flag("--dry-run", options.dry_run, "Print the plan and write nothing");
   auto* format_option =
@@ -47,6 +58,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
   app.add_flag("-v,--verbose", options.verbosity, "Say more; repeat for more");
   app.add_flag("-q,--quiet", quiet_count, "Print only errors and the requested output");
+  app.add_flag("--allow-invalidate", options.allow_invalidate,
+               "LVM form: revert even if another snapshot of the origin would overflow");
+  app.add_flag("--remove-snapshot", options.remove_snapshot,
+               "LVM form: remove the snapshot (lvremove) after the revert");
+  app.add_flag("--noudevsync", no_udev_sync,
+               "LVM form: do not wait for udev after resuming devices");
 
   try {
     app.parse(argc, argv);
@@ -55,15 +72,36 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return ParsedCommandLine{std::nullopt, rc == 0 ? kExitDone : kExitBadCommandLine};
   }
 
+  const bool offline = !options.cow_path.empty() || !options.origin_path.empty();
+  const bool lvm = !origin_arg.empty() || !snapshot_arg.empty();
+  if (offline && lvm) {
+    return BadCommandLine(err, "give either VG/LV VG/SNAP or --cow and --origin, not both");
+  }
+  if (!offline && !lvm) {
+    return BadCommandLine(err, "give the origin and its snapshot: VG/LV VG/SNAP "
+                               "(or --cow STORE --origin PATH)");
+  }
+  if (lvm) {
+    if (snapshot_arg.empty()) return BadCommandLine(err, "the snapshot VG/SNAP is missing");
+    StatusOr<LvRef> origin_ref = ParseLvRef(origin_arg);
+    if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
+    StatusOr<LvRef> snapshot_ref = ParseLvRef(snapshot_arg);
+    if (!snapshot_ref.ok()) return BadCommandLine(err, snapshot_ref.status().message());
+    options.origin_lv = *origin_ref;
+    options.snapshot_lv = *snapshot_ref;
+  } else if (options.allow_invalidate || options.remove_snapshot || no_udev_sync) {
+    return BadCommandLine(err, "--allow-invalidate, --remove-snapshot and --noudevsync "
+                               "belong to the LVM form (VG/LV VG/SNAP)");
+  }
+
   options.dry_run = options.dry_run || test_mode;
   options.quiet = quiet_count > 0;
+  options.udev_sync = !no_udev_sync;
   static const std::map<std::string, OutputFormat> kFormats = {
       {"text", OutputFormat::kText}, {"json", OutputFormat::kJson}, {"dd", OutputFormat::kDd}};
   options.format = json ? OutputFormat::kJson : kFormats.at(format);
   if (options.quiet && options.verbosity > 0) {
-    err << "-q/--quiet and -v/--verbose contradict each other\n"
-        << "Run with --help for more information.\n";
-    return ParsedCommandLine{std::nullopt, kExitBadCommandLine};
+    return BadCommandLine(err, "-q/--quiet and -v/--verbose contradict each other");
   }
   return ParsedCommandLine{options, kExitDone};
 }

@@ -1,12 +1,17 @@
 // What the command needs from the outside world beyond its console: the
-// system's view of devices and a way to make the I/O engine. Tests replace
-// both.
+// system's view of devices, a way to make the I/O engine, and for the LVM
+// form device-mapper and the LVM tools. Tests replace all of them.
 #pragma once
+
+#include <sys/types.h>
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "core/io_engine.h"
+#include "lvmext/device_mapper.h"
+#include "lvmext/lvm_tools.h"
 #include "safety/system_view.h"
 
 namespace lvmrevert::cli {
@@ -14,6 +19,14 @@ namespace lvmrevert::cli {
 struct Environment {
   safety::SystemView& view;
   std::function<std::unique_ptr<IoEngine>()> make_engine;
+  DeviceMapper* dm = nullptr;
+  LvmTools* lvm = nullptr;
+  // Where to open the device-mapper device `name` (device number `dev`).
+  std::function<std::string(const std::string& name, dev_t dev)> device_path;
 };
+
+// /dev/mapper/<name> when that node is the device, else /dev/dm-<minor>
+// (devtmpfs always has it, even without udev).
+std::string DmDevicePath(const std::string& name, dev_t dev);
 
 }  // namespace lvmrevert::cli

@@ -4,17 +4,21 @@
 #include <string>
 
 #include "core/psync_engine.h"
+#include "lvmext/device_mapper.h"
 #include "lvmext/lvm_revert.h"
+#include "lvmext/lvm_tools.h"
 
 int main(int argc, char** argv) {
-  lvmrevert::cli::Console console{std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1, [] {
-                                    std::string line;
-                                    if (!std::getline(std::cin, line)) {
-                                      return std::optional<std::string>();
-                                    }
-                                    return std::optional<std::string>(line);
-                                  }};
-  lvmrevert::safety::LinuxSystemView view;
-  lvmrevert::cli::Environment env{view, [] { return std::make_unique<lvmrevert::PsyncEngine>(); }};
-  return lvmrevert::cli::RunLvmRevert(argc, argv, console, env);
+  using namespace lvmrevert;
+  cli::Console console{std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1, [] {
+                         std::string line;
+                         if (!std::getline(std::cin, line)) return std::optional<std::string>();
+                         return std::optional<std::string>(line);
+                       }};
+  safety::LinuxSystemView view;
+  cli::LibDeviceMapper dm;
+  cli::ProcessLvmTools lvm;
+  cli::Environment env{view, [] { return std::make_unique<PsyncEngine>(); }, &dm, &lvm,
+                       cli::DmDevicePath};
+  return cli::RunLvmRevert(argc, argv, console, env);
 }

@@ -1,13 +1,19 @@
 // What the user asked for, after parsing and before anything is opened.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "lvmext/lv_name.h"
 
 namespace lvmrevert::cli {
 
 enum class OutputFormat { kText, kJson, kDd };
 
 struct Options {
+  // LVM form: lvm-revert VG/LV VG/SNAP.
+  std::optional<LvRef> origin_lv;
+  std::optional<LvRef> snapshot_lv;
   // Offline form: an exception store and an origin, images or block devices.
   std::string cow_path;
   std::string origin_path;
@@ -17,6 +23,13 @@ struct Options {
   bool assume_yes = false;  // -y: no prompt
   int verbosity = 0;        // -v repeats
   bool quiet = false;
+
+  // LVM form only.
+  bool allow_invalidate = false;  // a sibling snapshot may overflow
+  bool remove_snapshot = false;   // lvremove VG/SNAP after the revert
+  bool udev_sync = true;          // --noudevsync clears it
+
+  bool lvm_form() const { return origin_lv.has_value(); }
 };
 
 }  // namespace lvmrevert::cli

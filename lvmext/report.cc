@@ -19,6 +19,7 @@ std::string ReportJson(const Report& report, const Plan* plan) {
   JsonObject json;
   json.Add("result", ResultName(report.result));
   if (!report.status.ok()) json.Add("error", report.status.message());
+  json.Add("mode", report.mode);
   json.Add("origin", report.origin);
   json.Add("snapshot", report.snapshot);
   json.Add("chunk_size", report.chunk_size_bytes);
@@ -35,6 +36,28 @@ std::string ReportJson(const Report& report, const Plan* plan) {
   json.Add("bytes_written", report.bytes_written);
   if (!report.io_engine.empty()) json.Add("io_engine", report.io_engine);
   if (report.direct_io) json.Add("direct_io", *report.direct_io);
+  if (report.mode == "lvm") {
+    std::string siblings = "[";
+    for (const SiblingReport& sib : report.siblings) {
+      if (siblings.size() > 1) siblings += ",";
+      JsonObject o;
+      o.Add("name", sib.name)
+          .Add("chunk_size", sib.chunk_size_bytes)
+          .Add("new_chunks", sib.new_chunks)
+          .Add("free_chunks", sib.free_chunks)
+          .Add("would_overflow", sib.would_overflow);
+      siblings += o.str();
+    }
+    json.AddRaw("siblings", siblings + "]");
+    json.Add("snapshot_removed", report.snapshot_removed);
+  }
+  if (!report.warnings.empty()) {
+    std::string warnings = "[";
+    for (const std::string& w : report.warnings) {
+      warnings += (warnings.size() > 1 ? "," : "") + JsonQuote(w);
+    }
+    json.AddRaw("warnings", warnings + "]");
+  }
   json.Add("elapsed_seconds", report.elapsed_seconds);
   if (plan != nullptr) json.AddRaw("plan", RunsJson(*plan));
   return json.str();

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/plan.h"
 #include "core/status.h"
@@ -14,17 +15,30 @@ enum class Result { kReverted, kDryRun, kRefused, kFailed };
 
 const char* ResultName(Result result);
 
+// Another snapshot of the same origin, and what the revert costs it.
+struct SiblingReport {
+  std::string name;  // VG/LV
+  uint64_t chunk_size_bytes = 0;
+  uint64_t new_chunks = 0;
+  uint64_t free_chunks = 0;
+  bool would_overflow = false;
+};
+
 struct Report {
   Result result = Result::kRefused;
   Status status;  // why, when not ok
+  std::string mode = "offline";  // or "lvm"
   std::string origin;
   std::string snapshot;
   std::optional<uint64_t> chunk_size_bytes;
   std::optional<uint64_t> metadata_areas;
   std::optional<PlanTotals> totals;
+  std::vector<SiblingReport> siblings;
+  std::vector<std::string> warnings;
   uint64_t bytes_written = 0;
   std::string io_engine;
   std::optional<bool> direct_io;
+  bool snapshot_removed = false;
   double elapsed_seconds = 0;
 };
 

@@ -59,6 +59,42 @@ Status CheckPathNotInUse(SystemView& view, const std::string& role, const std::s
   return Status::Ok();
 }
 
+Status CheckOpenCount(const std::string& role, const std::string& label, int open_count,
+                      int explained) {
+  if (open_count > explained) {
+    return Status::Refused(role + " " + label + " is open (open count " +
+                           std::to_string(open_count) + ", expected " +
+                           std::to_string(explained) +
+                           "): close whatever uses it first (see fuser -vm, lsof)");
+  }
+  return Status::Ok();
+}
+
+Status CheckNoHolders(SystemView& view, const std::string& role, const std::string& label,
+                      dev_t rdev) {
+  StatusOr<std::vector<std::string>> holders = view.HoldersOf(rdev);
+  if (!holders.ok()) return holders.status().WithPrefix("checking what holds " + label);
+  if (!holders->empty()) {
+    return Status::Refused(role + " " + label + " is held by " + Join(*holders) +
+                           " (a device stacked on it): remove that first");
+  }
+  return Status::Ok();
+}
+
+std::string FilesystemUuidWarning(SystemView& view, const std::string& origin_path,
+                                  const std::string& snapshot_path) {
+  const std::optional<FilesystemInfo> origin = view.ProbeFilesystem(origin_path);
+  const std::optional<FilesystemInfo> snapshot = view.ProbeFilesystem(snapshot_path);
+  if (!origin || !snapshot || origin->uuid.empty() || snapshot->uuid.empty() ||
+      origin->uuid == snapshot->uuid) {
+    return "";
+  }
+  return "the snapshot's " + snapshot->type + " UUID " + snapshot->uuid +
+         " differs from the origin's " + origin->uuid +
+         ": after the revert the origin carries " + snapshot->uuid +
+         " (check /etc/fstab and the boot loader)";
+}
+
 Status CheckDistinct(const DeviceFile& origin, const DeviceFile& store) {
   if (SameFile(origin, store)) {
     return Status::Refused("the origin and the snapshot store are the same " +

@@ -26,6 +26,21 @@ Status CheckNotLoopBacking(SystemView& view, const std::string& role, const std:
 // paths pass here; opening them reports the error.
 Status CheckPathNotInUse(SystemView& view, const std::string& role, const std::string& path);
 
+// Refuses a device opened more often than `explained` (the opens that the
+// device-mapper stack itself accounts for, plus our own).
+Status CheckOpenCount(const std::string& role, const std::string& label, int open_count,
+                      int explained);
+
+// Refuses a block device that other devices are stacked on (sysfs holders/).
+Status CheckNoHolders(SystemView& view, const std::string& role, const std::string& label,
+                      dev_t rdev);
+
+// A warning when the origin and the snapshot carry filesystems with different
+// UUIDs: after the revert the origin has the snapshot's UUID, which may no
+// longer match /etc/fstab. Empty when there is nothing to say.
+std::string FilesystemUuidWarning(SystemView& view, const std::string& origin_path,
+                                  const std::string& snapshot_path);
+
 // Refuses when the origin and the store are one and the same.
 Status CheckDistinct(const DeviceFile& origin, const DeviceFile& store);
 

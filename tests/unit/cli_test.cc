@@ -98,10 +98,12 @@ class CliTest : public ::testing::Test {
                       answers_.pop_front();
                       return a;
                     }};
-    Environment env{view_, [this]() -> std::unique_ptr<IoEngine> {
+    Environment env{view_,
+                    [this]() -> std::unique_ptr<IoEngine> {
                       if (fail_write_nth_ >= 0) return std::make_unique<FailingWriteEngine>(fail_write_nth_);
                       return std::make_unique<PsyncEngine>();
-                    }};
+                    },
+                    nullptr, nullptr, DmDevicePath};
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
   }
 
@@ -145,7 +147,7 @@ TEST_F(CliTest, VersionExitsZero) {
 
 TEST_F(CliTest, NoArgumentsIsBadCommandLine) {
   EXPECT_EQ(Run({}), kExitBadCommandLine);
-  EXPECT_THAT(err_.str(), HasSubstr("--cow is required"));
+  EXPECT_THAT(err_.str(), HasSubstr("give the origin and its snapshot: VG/LV VG/SNAP"));
 }
 
 TEST_F(CliTest, CowWithoutOriginIsBadCommandLine) {

@@ -213,3 +213,40 @@ TEST_F(CopierTest, EmptyPlanOnlyFlushes) {
 
 }  // namespace
 }  // namespace lvmrevert
+
+namespace lvmrevert {
+namespace {
+
+TEST_F(CopierTest, StopRequestDrainsAndReportsIt) {
+  FakeEngine engine(2);
+  engine.files[kCowFd] = cow_;
+  engine.files[kOriginFd] = origin_;
+  int polls = 0;
+  CopyOptions options;
+  options.max_io_bytes = 4096;
+  options.check_continue = [&polls]() {
+    return ++polls < 3 ? Status::Ok() : Status::Refused("interrupted by signal 15");
+  };
+  const Status s = CopyPlan(TypicalPlan(), engine, kCowFd, kOriginFd, options, &stats_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kIncomplete);  // writes had been issued
+  EXPECT_EQ(s.message(), "interrupted by signal 15");
+  EXPECT_EQ(engine.outstanding(), 0u);
+  EXPECT_EQ(engine.flushes, 0);
+  EXPECT_LT(engine.writes_submitted, 8);
+}
+
+TEST_F(CopierTest, StopBeforeAnyWriteLeavesNothingWritten) {
+  FakeEngine engine;
+  engine.files[kCowFd] = cow_;
+  engine.files[kOriginFd] = origin_;
+  CopyOptions options;
+  options.check_continue = [] { return Status::Refused("interrupted by signal 2"); };
+  const Status s = CopyPlan(TypicalPlan(), engine, kCowFd, kOriginFd, options, &stats_);
+  EXPECT_EQ(s.code(), StatusCode::kRefused);
+  EXPECT_EQ(engine.reads_submitted, 0);
+  EXPECT_EQ(engine.files[kOriginFd], origin_);
+}
+
+}  // namespace
+}  // namespace lvmrevert

@@ -1,0 +1,52 @@
+#include "lvmext/interrupt.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <set>
+#include <string>
+
+namespace lvmrevert::cli {
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+struct sigaction g_previous[sizeof kSignals / sizeof kSignals[0]];
+
+void Record(int signo) { g_signal = signo; }
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  g_signal = 0;
+  struct sigaction sa {};
+  sa.sa_handler = Record;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &sa, &g_previous[i]);
+}
+
+InterruptGuard::~InterruptGuard() {
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &g_previous[i], nullptr);
+}
+
+int InterruptSignal() { return g_signal; }
+
+void MaybeDebugPause(const char* stage) {
+  static std::set<std::string> done;
+  const char* spec = std::getenv("LVM_REVERT_DEBUG_PAUSE");
+  if (spec == nullptr) return;
+  const std::string s(spec);
+  const size_t colon = s.find(':');
+  if (colon == std::string::npos || s.substr(0, colon) != stage || !done.insert(stage).second) {
+    return;
+  }
+  const long seconds = std::strtol(s.c_str() + colon + 1, nullptr, 10);
+  struct timespec left {seconds, 0};
+  while (left.tv_sec > 0 || left.tv_nsec > 0) {
+    if (Interrupted() || nanosleep(&left, &left) == 0) break;
+  }
+}
+
+}  // namespace lvmrevert::cli

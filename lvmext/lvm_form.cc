@@ -1,0 +1,406 @@
+#include "lvmext/lvm_form.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/sibling_impact.h"
+#include "lvmext/dm_table.h"
+#include "lvmext/interrupt.h"
+#include "lvmext/lvm_topology.h"
+#include "lvmext/lvm_view.h"
+#include "lvmext/plan_output.h"
+#include "lvmext/revert_session.h"
+#include "lvmext/vg_lock.h"
+#include "safety/device_checks.h"
+
+namespace lvmrevert::cli {
+namespace {
+
+// Resumes what it suspended, on every way out. While a device is suspended
+// nothing may page-fault from disk, so memory is locked (as LVM does).
+class SuspendedDevice {
+ public:
+  SuspendedDevice(DeviceMapper& dm, std::string name, UdevPolicy udev)
+      : dm_(dm), name_(std::move(name)), udev_(udev) {}
+  ~SuspendedDevice() { (void)Resume(); }
+  SuspendedDevice(const SuspendedDevice&) = delete;
+  SuspendedDevice& operator=(const SuspendedDevice&) = delete;
+
+  Status Suspend() {
+    memory_locked_ = ::mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
+    Status s = dm_.Suspend(name_);
+    if (s.ok()) suspended_ = true;
+    if (!s.ok()) Unlock();
+    return s;
+  }
+
+  Status Resume() {
+    if (!suspended_) return Status::Ok();
+    Status s = dm_.Resume(name_, udev_);
+    if (s.ok()) suspended_ = false;
+    Unlock();
+    return s;
+  }
+
+  bool memory_locked() const { return memory_locked_; }
+
+ private:
+  void Unlock() {
+    if (memory_locked_) ::munlockall();
+    memory_locked_ = false;
+  }
+
+  DeviceMapper& dm_;
+  std::string name_;
+  UdevPolicy udev_;
+  bool suspended_ = false;
+  bool memory_locked_ = false;
+};
+
+std::string CeilMiB(uint64_t bytes) {
+  return std::to_string((bytes + (1 << 20) - 1) >> 20) + "M";
+}
+
+class LvmRevert final : public RevertSession {
+ public:
+  LvmRevert(const Options& options, Console& console, Environment& env)
+      : RevertSession(options, console, env),
+        origin_ref_(*options.origin_lv),
+        snapshot_ref_(*options.snapshot_lv) {
+    report_.mode = "lvm";
+    report_.origin = origin_ref_.full();
+    report_.snapshot = snapshot_ref_.full();
+  }
+
+ private:
+  Status Prepare() override {
+    if (origin_ref_.vg != snapshot_ref_.vg) {
+      return Status::Refused("the origin and its snapshot must be in the same volume group (" +
+                             origin_ref_.full() + ", " + snapshot_ref_.full() + ")");
+    }
+    if (origin_ref_ == snapshot_ref_) {
+      return Status::Refused(origin_ref_.full() + " cannot be its own snapshot");
+    }
+    if (env_.dm == nullptr || env_.lvm == nullptr) {
+      return Status::Refused("the LVM form needs device-mapper and the LVM tools");
+    }
+    StatusOr<LvmConfig> config = env_.lvm->ReadConfig();
+    if (!config.ok()) return config.status().WithPrefix("reading LVM's configuration");
+    config_ = *config;
+
+    // No LVM command may change the VG under us: take its lock first, as an
+    // LVM command that modifies the VG would (a dry run only reads).
+    StatusOr<VgLock> lock = VgLock::Acquire(
+        config_.locking_dir, origin_ref_.vg,
+        options_.dry_run ? LockMode::kShared : LockMode::kExclusive, [this] {
+          if (!options_.quiet) {
+            console_.err << "lvm-revert: waiting for the lock on volume group "
+                         << origin_ref_.vg << " (another LVM command holds it)\n";
+          }
+        });
+    if (!lock.ok()) return lock.status();
+    lock_ = std::move(lock).value();
+    Note("holding " + lock_.path());
+    MaybeDebugPause("locked");
+    if (Interrupted()) return Status::Refused("interrupted");
+
+    Status s = CheckLvmView();
+    if (!s.ok()) return s;
+    StatusOr<SnapshotTopology> topology = ResolveTopology(*env_.dm, view_, *origin_lv_, *snapshot_lv_);
+    if (!topology.ok()) return topology.status();
+    topo_ = std::move(topology).value();
+    origin_path_ = env_.device_path(topo_.origin.name, topo_.origin.dev);
+    snapshot_path_ = env_.device_path(topo_.snapshot.name, topo_.snapshot.dev);
+
+    s = CheckNotInUse();
+    if (!s.ok()) return s;
+    s = OpenDevices();
+    if (!s.ok()) return s;
+
+    if (origin_.size_bytes < topo_.snapshot_length_bytes) {
+      return Status::Refused("origin " + origin_path_ + " (" + std::to_string(origin_.size_bytes) +
+                             " bytes) is smaller than its snapshot (" +
+                             std::to_string(topo_.snapshot_length_bytes) + " bytes)");
+    }
+    // Only the part of the origin the snapshot covers is restored: space
+    // added to the origin later was never saved.
+    s = LoadPlan(cow_, topo_.snapshot_length_bytes);
+    if (!s.ok()) return s;
+    const uint64_t header_chunk_sectors = *report_.chunk_size_bytes / 512;
+    if (header_chunk_sectors != topo_.chunk_size_sectors) {
+      return Status::Refused("snapshot store " + cow_.path + " says " +
+                             std::to_string(header_chunk_sectors) +
+                             "-sector chunks but the kernel's table says " +
+                             std::to_string(topo_.chunk_size_sectors));
+    }
+    s = AssessSiblings();
+    if (!s.ok()) return s;
+    PrintPlan(cow_.path, origin_path_);
+    PrintSiblings();
+    return RefuseSiblingOverflow();
+  }
+
+  Status Execute() override {
+    if (options_.dry_run) {
+      report_.result = Result::kDryRun;
+      Say("Dry run: nothing was written.");
+      return Status::Ok();
+    }
+    Status s = ConfirmRevert(origin_ref_.full(), snapshot_ref_.full());
+    if (!s.ok()) return s;
+
+    // Nobody may write to the snapshot while we copy from its store.
+    SuspendedDevice suspended(*env_.dm, topo_.snapshot.name,
+                              UdevPolicy{options_.udev_sync && config_.udev_sync,
+                                         SnapshotResumeUdevFlags(config_.udev_rules,
+                                                                 config_.verify_udev_operations)});
+    s = suspended.Suspend();
+    if (!s.ok()) return s.WithPrefix("suspending " + topo_.snapshot.name);
+    if (!suspended.memory_locked()) Note("mlockall failed; continuing without locked memory");
+    Note("suspended " + topo_.snapshot.name);
+
+    // The store was read before the prompt; it must still say the same.
+    s = CheckStoreUnchanged();
+    if (s.ok()) s = CopyPlanToOrigin(cow_, origin_);
+    Status resumed = suspended.Resume();
+    if (!resumed.ok()) {
+      const Status r = resumed.WithPrefix("resuming " + topo_.snapshot.name +
+                                          " failed; run: dmsetup resume " + topo_.snapshot.name);
+      return s.ok() ? Status::Incomplete(r.message()) : s;
+    }
+    Note("resumed " + topo_.snapshot.name);
+    if (!s.ok()) return s;
+
+    report_.result = Result::kReverted;
+    Say("Reverted " + origin_path_ + ": wrote " + std::to_string(report_.bytes_written) +
+        " bytes (" + MiB(report_.bytes_written) + ") in " +
+        std::to_string(plan_->totals().runs) + " runs and flushed.");
+    s = CheckStillValid();
+    if (!s.ok()) return s;
+
+    if (options_.remove_snapshot) {
+      // lvremove takes the VG lock itself, and our exclusive opens would
+      // keep it from deactivating the snapshot.
+      CloseDevices();
+      lock_.Release();
+      s = env_.lvm->RemoveLv(snapshot_ref_);
+      if (!s.ok()) {
+        return Status::Incomplete(s.message() + " (the revert itself is complete)");
+      }
+      report_.snapshot_removed = true;
+      Say("Removed " + snapshot_ref_.full() + ".");
+    }
+    return Status::Ok();
+  }
+
+  // LVM's own view: does the pair exist, is it an old-style snapshot of
+  // that origin, and is no merge pending?
+  Status CheckLvmView() {
+    StatusOr<std::string> lvs = env_.lvm->ReportVg(origin_ref_.vg);
+    if (!lvs.ok()) {
+      if (lvs.status().code() == StatusCode::kNotFound) return Status::Refused(lvs.status().message());
+      return lvs.status();
+    }
+    StatusOr<LvmView> view = LvmView::Parse(*lvs);
+    if (!view.ok()) return view.status();
+    view_ = std::move(view).value();
+
+    origin_lv_ = view_.Find(origin_ref_.lv);
+    snapshot_lv_ = view_.Find(snapshot_ref_.lv);
+    if (origin_lv_ == nullptr) return Status::Refused("logical volume " + origin_ref_.full() + " not found");
+    if (snapshot_lv_ == nullptr) {
+      return Status::Refused("logical volume " + snapshot_ref_.full() + " not found");
+    }
+    if (!origin_lv_->vg_lock_type.empty()) {
+      return Status::Refused("volume group " + origin_ref_.vg + " is shared (lock type " +
+                             origin_lv_->vg_lock_type +
+                             "): lvm-revert only works with local VGs");
+    }
+    if (snapshot_lv_->is_thin()) {
+      return Status::Refused(snapshot_ref_.full() +
+                             " is a thin snapshot: lvm-revert reverts old-style snapshots; thin "
+                             "snapshots merge instantly with lvconvert --merge " +
+                             snapshot_ref_.full());
+    }
+    if (!snapshot_lv_->is_old_style_snapshot()) {
+      return Status::Refused(snapshot_ref_.full() + " is not a snapshot (its type is " +
+                             snapshot_lv_->segtype + ")");
+    }
+    if (snapshot_lv_->origin != origin_ref_.lv) {
+      return Status::Refused(snapshot_ref_.full() + " is not a snapshot of " +
+                             origin_ref_.full() + " (its origin is " + origin_ref_.vg + "/" +
+                             snapshot_lv_->origin + ")");
+    }
+    if (snapshot_lv_->merging || snapshot_lv_->volume_type() == 'S' ||
+        origin_lv_->volume_type() == 'O') {
+      return Status::Refused("a merge of " + snapshot_ref_.full() + " into " +
+                             origin_ref_.full() +
+                             " is pending or running (lvconvert --merge): LVM completes it "
+                             "itself; lvm-revert leaves a merging snapshot alone");
+    }
+    return Status::Ok();
+  }
+
+  // Nothing but the device-mapper stack itself may use these devices.
+  Status CheckNotInUse() {
+    safety::SystemView& view = env_.view;
+    Status s = safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev);
+    if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
+    if (s.ok()) s = safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0);
+    if (s.ok()) s = safety::CheckOpenCount("snapshot", snapshot_ref_.full(), topo_.snapshot.open_count, 0);
+    // -real is held by the origin and by every snapshot's table; the store
+    // by its snapshot's table. Anything more is someone else.
+    if (s.ok()) {
+      s = safety::CheckOpenCount("origin data device", topo_.real.name, topo_.real.open_count,
+                                 2 + static_cast<int>(topo_.siblings.size()));
+    }
+    if (s.ok()) s = safety::CheckOpenCount("snapshot store", topo_.cow.name, topo_.cow.open_count, 1);
+    if (s.ok()) s = safety::CheckNoHolders(view, "origin", origin_ref_.full(), topo_.origin.dev);
+    if (s.ok()) s = safety::CheckNoHolders(view, "snapshot", snapshot_ref_.full(), topo_.snapshot.dev);
+    if (!s.ok()) return s;
+    const std::string warning = safety::FilesystemUuidWarning(view, origin_path_, snapshot_path_);
+    if (!warning.empty()) Warn(warning);
+    return Status::Ok();
+  }
+
+  Status OpenDevices() {
+    // Exclusive opens keep out mounts and exclusive users for the whole run.
+    StatusOr<DeviceFile> origin = OpenDeviceFile(
+        {origin_path_, options_.dry_run ? Access::kReadOnly : Access::kReadWrite, true});
+    if (!origin.ok()) return origin.status().WithPrefix("origin " + origin_ref_.full());
+    origin_ = std::move(origin).value();
+    StatusOr<DeviceFile> snapshot = OpenDeviceFile({snapshot_path_, Access::kReadOnly, true});
+    if (!snapshot.ok()) return snapshot.status().WithPrefix("snapshot " + snapshot_ref_.full());
+    snapshot_ = std::move(snapshot).value();
+    const std::string cow_path = env_.device_path(topo_.cow.name, topo_.cow.dev);
+    StatusOr<DeviceFile> cow = OpenDeviceFile({cow_path, Access::kReadOnly, false});
+    if (!cow.ok()) return cow.status().WithPrefix("snapshot store");
+    cow_ = std::move(cow).value();
+    NoteBufferedIo(origin_);
+    NoteBufferedIo(cow_);
+    report_.direct_io = origin_.direct && cow_.direct;
+
+    // Someone may have opened them between the check and our open.
+    for (const DmNode* node : {&topo_.origin, &topo_.snapshot}) {
+      StatusOr<DmInfo> info = env_.dm->Info(node->name);
+      if (!info.ok()) return info.status();
+      Status s = safety::CheckOpenCount(node == &topo_.origin ? "origin" : "snapshot",
+                                        node == &topo_.origin ? origin_ref_.full() : snapshot_ref_.full(),
+                                        info->open_count, 1);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  void CloseDevices() {
+    origin_ = DeviceFile();
+    snapshot_ = DeviceFile();
+    cow_ = DeviceFile();
+    sibling_cows_.clear();
+  }
+
+  // What writing through the origin costs every other snapshot of it.
+  Status AssessSiblings() {
+    for (const SiblingSnapshot& sib : topo_.siblings) {
+      const std::string path = env_.device_path(sib.cow_name, sib.cow_dev);
+      StatusOr<DeviceFile> cow = OpenDeviceFile({path, Access::kReadOnly, false});
+      if (!cow.ok()) return cow.status().WithPrefix("sibling snapshot " + sib.lv.full());
+      StatusOr<ExceptionStore> store = ReadStore(*cow, sib.length_bytes);
+      if (!store.ok()) return store.status().WithPrefix("sibling snapshot " + sib.lv.full());
+      const SiblingImpact impact = AssessSibling(*plan_, *store, sib.length_bytes);
+      SiblingReport r;
+      r.name = sib.lv.full();
+      r.chunk_size_bytes = store->geometry().chunk_size_bytes();
+      r.new_chunks = impact.new_chunks;
+      r.free_chunks = impact.free_chunks;
+      r.would_overflow = impact.would_overflow();
+      report_.siblings.push_back(r);
+      sibling_cows_.push_back(std::move(cow).value());
+    }
+    return Status::Ok();
+  }
+
+  void PrintSiblings() {
+    for (const SiblingReport& r : report_.siblings) {
+      Say("Sibling snapshot " + r.name + ": the revert makes it save " +
+          std::to_string(r.new_chunks) + " chunks of " + std::to_string(r.chunk_size_bytes) +
+          " bytes; it has room for " + std::to_string(r.free_chunks) +
+          (r.would_overflow ? " (it would overflow)." : "."));
+    }
+  }
+
+  Status RefuseSiblingOverflow() {
+    for (const SiblingReport& r : report_.siblings) {
+      if (!r.would_overflow) continue;
+      const uint64_t short_bytes = (r.new_chunks - r.free_chunks) * r.chunk_size_bytes;
+      // Room for the data plus a metadata area per exceptions_per_area chunks.
+      const uint64_t epa = r.chunk_size_bytes / 16;
+      const uint64_t extend_bytes =
+          short_bytes + ((r.new_chunks - r.free_chunks) / epa + 2) * r.chunk_size_bytes;
+      const std::string what =
+          "sibling snapshot " + r.name + " would overflow: the revert makes it save " +
+          std::to_string(r.new_chunks) + " more chunks but it has room for " +
+          std::to_string(r.free_chunks) + "; the kernel would invalidate it";
+      if (options_.allow_invalidate) {
+        Warn(what + " (--allow-invalidate given)");
+        continue;
+      }
+      return Status::Refused(what + ". Extend it first (lvextend -L +" + CeilMiB(extend_bytes) +
+                             " " + r.name + ") or pass --allow-invalidate");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckStoreUnchanged() {
+    StatusOr<ExceptionStore> again = ReadStore(cow_, topo_.snapshot_length_bytes);
+    if (!again.ok()) return again.status();
+    StatusOr<Plan> replanned = Plan::Build(std::move(again->exceptions), plan_->chunk_size_bytes(),
+                                           topo_.snapshot_length_bytes);
+    const auto before = plan_->exceptions();
+    if (!replanned.ok() ||
+        !std::equal(before.begin(), before.end(), replanned->exceptions().begin(),
+                    replanned->exceptions().end())) {
+      return Status::Refused("the snapshot's exception store changed after it was read (is "
+                             "something writing to the origin or the snapshot?); nothing was "
+                             "written");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckStillValid() {
+    StatusOr<std::vector<DmTarget>> status = env_.dm->TargetStatus(topo_.snapshot.name);
+    if (!status.ok() || status->size() != 1) return Status::Ok();
+    StatusOr<SnapshotStatus> st = ParseSnapshotStatus(status->front().params);
+    if (st.ok() && st->invalid) {
+      return Status::Incomplete("snapshot " + snapshot_ref_.full() +
+                                " became invalid during the revert");
+    }
+    return Status::Ok();
+  }
+
+  LvRef origin_ref_;
+  LvRef snapshot_ref_;
+  LvmConfig config_;
+  VgLock lock_;
+  LvmView view_;
+  const LvRecord* origin_lv_ = nullptr;
+  const LvRecord* snapshot_lv_ = nullptr;
+  SnapshotTopology topo_;
+  std::string origin_path_;
+  std::string snapshot_path_;
+  DeviceFile origin_;
+  DeviceFile snapshot_;
+  DeviceFile cow_;
+  std::vector<DeviceFile> sibling_cows_;
+};
+
+}  // namespace
+
+Report RunLvmRevertForm(const Options& options, Console& console, Environment& env) {
+  return LvmRevert(options, console, env).Run();
+}
+
+}  // namespace lvmrevert::cli

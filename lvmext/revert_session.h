@@ -1,0 +1,61 @@
+// What both forms of the command share: reading and planning a store,
+// printing the plan, asking, copying, and turning the outcome into a report.
+// The forms differ in how they find and guard the devices (Prepare) and what
+// they do around the copy (Execute).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/device_file.h"
+#include "core/plan.h"
+#include "core/store_reader.h"
+#include "lvmext/console.h"
+#include "lvmext/environment.h"
+#include "lvmext/options.h"
+#include "lvmext/report.h"
+
+namespace lvmrevert::cli {
+
+class RevertSession {
+ public:
+  RevertSession(const Options& options, Console& console, Environment& env);
+  virtual ~RevertSession() = default;
+
+  // Prepare, then Execute; the report says what happened. With --format json
+  // the report is printed as one object.
+  Report Run();
+
+ protected:
+  // Everything up to a validated plan. Writes nothing.
+  virtual Status Prepare() = 0;
+  // The dry-run end, or confirmation and the copy.
+  virtual Status Execute() = 0;
+
+  // Reads and validates the store on `cow`, whose origin is origin_bytes long.
+  static StatusOr<ExceptionStore> ReadStore(const DeviceFile& cow, uint64_t origin_bytes);
+  // ReadStore, then the plan, kept in plan_ and summarised in the report.
+  Status LoadPlan(const DeviceFile& cow, uint64_t origin_bytes);
+  // The plan in the chosen format (JSON waits for the final report).
+  void PrintPlan(const std::string& store_label, const std::string& origin_label);
+  // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
+  Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
+  // Copies plan_ from the store to the origin; stops when a signal arrives.
+  Status CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin);
+
+  // Informational text: stdout, text format only, not with -q.
+  void Say(const std::string& line);
+  // Only with -v, on stderr.
+  void Note(const std::string& line);
+  // Always, on stderr, and in the JSON report.
+  void Warn(const std::string& line);
+  void NoteBufferedIo(const DeviceFile& file);
+
+  const Options& options_;
+  Console& console_;
+  Environment& env_;
+  Report report_;
+  std::optional<Plan> plan_;
+};
+
+}  // namespace lvmrevert::cli
