@@ -1,0 +1,90 @@
+// Device-mapper and LVM tools as a test describes them: devices with tables,
+// status lines and open counts, an lvs report, and a log of what was
+// suspended, resumed and removed.
+#pragma once
+
+#include <sys/sysmacros.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lvmext/device_mapper.h"
+#include "lvmext/lvm_tools.h"
+
+namespace lvmrevert::testing {
+
+struct FakeDmDevice {
+  cli::DmInfo info;
+  std::vector<cli::DmTarget> table;
+  std::vector<cli::DmTarget> status;
+};
+
+class FakeDeviceMapper final : public cli::DeviceMapper {
+ public:
+  std::map<std::string, FakeDmDevice> devices;
+  std::vector<std::string> calls;  // "suspend NAME", "resume NAME"
+  std::function<void(const std::string&)> on_suspend;
+  bool fail_resume = false;
+
+  StatusOr<cli::DmInfo> Info(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return cli::DmInfo{};
+    return it->second.info;
+  }
+  StatusOr<std::vector<cli::DmTarget>> Table(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return Status::IOError("no device " + name);
+    return it->second.table;
+  }
+  StatusOr<std::vector<cli::DmTarget>> TargetStatus(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return Status::IOError("no device " + name);
+    return it->second.status;
+  }
+  StatusOr<std::vector<cli::DmDevice>> List() override {
+    std::vector<cli::DmDevice> out;
+    for (const auto& [name, d] : devices) out.push_back({name, d.info.dev});
+    return out;
+  }
+  Status Suspend(const std::string& name) override {
+    calls.push_back("suspend " + name);
+    devices.at(name).info.suspended = true;
+    if (on_suspend) on_suspend(name);
+    return Status::Ok();
+  }
+  Status Resume(const std::string& name, const cli::UdevPolicy&) override {
+    calls.push_back("resume " + name);
+    if (fail_resume) return Status::IOError("resume failed");
+    devices.at(name).info.suspended = false;
+    return Status::Ok();
+  }
+
+  bool AnySuspended() const {
+    for (const auto& [name, d] : devices) {
+      if (d.info.suspended) return true;
+    }
+    return false;
+  }
+};
+
+class FakeLvmTools final : public cli::LvmTools {
+ public:
+  std::string lvs_json;
+  bool vg_missing = false;
+  cli::LvmConfig config;
+  std::vector<std::string> removed;
+
+  StatusOr<std::string> ReportVg(const std::string& vg) override {
+    if (vg_missing) return Status::NotFound("volume group " + vg + " not found");
+    return lvs_json;
+  }
+  StatusOr<cli::LvmConfig> ReadConfig() override { return config; }
+  Status RemoveLv(const cli::LvRef& lv) override {
+    removed.push_back(lv.full());
+    return Status::Ok();
+  }
+};
+
+}  // namespace lvmrevert::testing

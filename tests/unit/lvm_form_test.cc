@@ -1,0 +1,429 @@
+// The LVM form in-process: fake device-mapper and LVM tools, image files as
+// the devices. Every refusal leaves the origin byte-identical and nothing
+// suspended.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <csignal>
+#include <sstream>
+
+#include "core/psync_engine.h"
+#include "lvmext/exit_status.h"
+#include "lvmext/lvm_revert.h"
+#include "tests/support/store_builder.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/fake_device_mapper.h"
+#include "tests/unit/fake_system_view.h"
+
+namespace lvmrevert::cli {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using lvmrevert::testing::FakeDeviceMapper;
+using lvmrevert::testing::FakeDmDevice;
+using lvmrevert::testing::FakeLvmTools;
+using lvmrevert::testing::FakeSystemView;
+using lvmrevert::testing::FillChunk;
+using lvmrevert::testing::kSnapshotDataSeed;
+using lvmrevert::testing::ReadFile;
+using lvmrevert::testing::StoreBuilder;
+using lvmrevert::testing::TempDir;
+using lvmrevert::testing::WriteFile;
+
+constexpr uint64_t kChunk = 4096;
+constexpr uint64_t kOriginChunks = 64;
+constexpr const char* kVgUuid = "AAAAAA-bbbb-CCCC-dddd-EEEE-ffff-GGGGGG";
+
+struct LvSpec {
+  std::string name, uuid, attr, origin, segtype;
+};
+
+std::string LvsJson(const std::vector<LvSpec>& lvs) {
+  std::string out = "  {\n      \"report\": [\n          {\n              \"lv\": [\n";
+  for (size_t i = 0; i < lvs.size(); ++i) {
+    const LvSpec& lv = lvs[i];
+    out += std::string("                  {\"vg_name\":\"vg\", \"vg_uuid\":\"") + kVgUuid +
+           "\", \"vg_lock_type\":\"\", \"lv_name\":\"" + lv.name + "\", \"lv_uuid\":\"" +
+           lv.uuid + "\", \"lv_attr\":\"" + lv.attr + "\", \"origin\":\"" + lv.origin +
+           "\", \"segtype\":\"" + lv.segtype +
+           "\", \"lv_merging\":\"\", \"chunk_size\":\"4096\", \"lv_size\":\"262144\"}" +
+           (i + 1 < lvs.size() ? ",\n" : "\n");
+  }
+  return out + "              ]\n          }\n      ]\n  }\n";
+}
+
+std::string DevText(dev_t d) { return std::to_string(major(d)) + ":" + std::to_string(minor(d)); }
+
+class LvmFormTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_dir_ = dir_.File("lock");
+    lvm_.config.locking_dir = config_dir_;
+    lvs_ = {{"lv", "LVLVLV-1111", "owi-XXs---", "", "linear"},
+            {"snap", "SNSNSN-2222", "swi-XXs---", "lv", "linear"}};
+
+    StoreBuilder snap(8);
+    for (uint64_t c : {3, 4, 5, 40, 63}) snap.Add(c);
+    snap.SetStoreChunks(64);
+    snap_store_ = snap;
+    WriteFile(Path("vg-snap-cow"), snap.Build());
+    origin_.resize(kOriginChunks * kChunk);
+    for (uint64_t c = 0; c < kOriginChunks; ++c) {
+      FillChunk(9, c, std::span(origin_).subspan(c * kChunk, kChunk));
+    }
+    WriteFile(Path("vg-lv"), origin_);
+    WriteFile(Path("vg-snap"), origin_);
+    expected_ = origin_;
+    for (const auto& e : snap.entries()) {
+      FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
+    }
+
+    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", DevText(Dev(1)));
+    AddDevice("vg-lv-real", 1, "LVM-" + Uuid("LVLVLV-1111") + "-real", 2, "linear", "254:0 2048");
+    AddDevice("vg-snap", 2, "LVM-" + Uuid("SNSNSN-2222"), 0, "snapshot",
+              DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 8");
+    dm_.devices["vg-snap"].status = {{0, kOriginChunks * 8, "snapshot", "56/512 16"}};
+    AddDevice("vg-snap-cow", 3, "LVM-" + Uuid("SNSNSN-2222") + "-cow", 1, "linear", "254:0 9999");
+  }
+
+  static dev_t Dev(unsigned minor_number) { return makedev(253, minor_number); }
+  static std::string Uuid(const std::string& lv_uuid) {
+    std::string s = std::string(kVgUuid) + lv_uuid;
+    s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+    return s;
+  }
+  std::string Path(const std::string& dm_name) { return dir_.File(dm_name + ".img"); }
+
+  void AddDevice(const std::string& name, unsigned minor_number, const std::string& uuid,
+                 int open_count, const std::string& type, const std::string& params) {
+    FakeDmDevice d;
+    d.info.exists = true;
+    d.info.dev = Dev(minor_number);
+    d.info.name = name;
+    d.info.uuid = uuid;
+    d.info.open_count = open_count;
+    d.table = {{0, kOriginChunks * 8, type, params}};
+    dm_.devices[name] = d;
+  }
+
+  // A second snapshot "sib" of the same origin, with room for `store_chunks`.
+  void AddSibling(uint64_t store_chunks, std::initializer_list<uint64_t> saved) {
+    lvs_.push_back({"sib", "SIBSIB-3333", "swi-XXs---", "lv", "linear"});
+    StoreBuilder sib(8);
+    for (uint64_t c : saved) sib.Add(c);
+    sib.SetStoreChunks(store_chunks);
+    WriteFile(Path("vg-sib-cow"), sib.Build());
+    WriteFile(Path("vg-sib"), origin_);
+    AddDevice("vg-sib", 4, "LVM-" + Uuid("SIBSIB-3333"), 0, "snapshot",
+              DevText(Dev(1)) + " " + DevText(Dev(5)) + " P 8");
+    AddDevice("vg-sib-cow", 5, "LVM-" + Uuid("SIBSIB-3333") + "-cow", 1, "linear", "254:0 1");
+    dm_.devices["vg-lv-real"].info.open_count += 1;
+  }
+
+  int Run(std::vector<std::string> args) {
+    lvm_.lvs_json = LvsJson(lvs_);
+    args.insert(args.begin(), "lvm-revert");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    out_.str("");
+    err_.str("");
+    Console console{out_, err_, false, [] { return std::optional<std::string>(); }};
+    Environment env{view_, [this]() { return make_engine_(); }, &dm_, &lvm_,
+                    [this](const std::string& name, dev_t) { return Path(name); }};
+    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
+  }
+
+  void ExpectRefusedUnchanged(const std::vector<std::string>& args, const std::string& message) {
+    EXPECT_EQ(Run(args), kExitRefused) << err_.str();
+    EXPECT_THAT(err_.str(), HasSubstr(message));
+    EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+    EXPECT_FALSE(dm_.AnySuspended());
+  }
+
+  TempDir dir_;
+  std::string config_dir_;
+  std::vector<LvSpec> lvs_;
+  StoreBuilder snap_store_{8};
+  std::vector<std::byte> origin_;
+  std::vector<std::byte> expected_;
+  FakeDeviceMapper dm_;
+  FakeLvmTools lvm_;
+  FakeSystemView view_;
+  std::function<std::unique_ptr<IoEngine>()> make_engine_ = [] {
+    return std::make_unique<PsyncEngine>();
+  };
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(LvmFormTest, RevertsThroughTheOriginWithTheSnapshotSuspended) {
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  EXPECT_FALSE(dm_.AnySuspended());
+  EXPECT_THAT(out_.str(), HasSubstr("Reverted " + Path("vg-lv") + ": wrote 20480 bytes"));
+  struct stat st {};
+  EXPECT_NE(::stat((config_dir_ + "/V_vg").c_str(), &st), 0) << "lock file left behind";
+}
+
+TEST_F(LvmFormTest, DevPathFormWorks) {
+  EXPECT_EQ(Run({"-y", "/dev/vg/lv", "/dev/vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, DryRunSuspendsAndWritesNothing) {
+  AddSibling(200, {3});
+  EXPECT_EQ(Run({"--dry-run", "--json", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_TRUE(dm_.calls.empty());
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(out_.str(), HasSubstr("\"result\":\"dry-run\",\"mode\":\"lvm\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"siblings\":[{\"name\":\"vg/sib\",\"chunk_size\":4096,"
+                                    "\"new_chunks\":4,\"free_chunks\":197,\"would_overflow\":false}]"));
+}
+
+TEST_F(LvmFormTest, SiblingReportedInText) {
+  AddSibling(200, {3});
+  EXPECT_EQ(Run({"--dry-run", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Sibling snapshot vg/sib: the revert makes it save 4 chunks "
+                                    "of 4096 bytes; it has room for 197."));
+}
+
+TEST_F(LvmFormTest, SiblingThatWouldOverflowIsRefused) {
+  AddSibling(6, {});  // header, area, four data chunks: room for 4, needs 5
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "sibling snapshot vg/sib would overflow: the revert makes it save 5 more "
+                         "chunks but it has room for 4; the kernel would invalidate it. Extend it "
+                         "first (lvextend -L +1M vg/sib) or pass --allow-invalidate");
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
+TEST_F(LvmFormTest, SiblingOverflowDryRunIsRefusedToo) {
+  AddSibling(6, {});
+  ExpectRefusedUnchanged({"--dry-run", "vg/lv", "vg/snap"}, "would overflow");
+}
+
+TEST_F(LvmFormTest, AllowInvalidateGoesAheadWithAWarning) {
+  AddSibling(6, {});
+  EXPECT_EQ(Run({"-y", "--allow-invalidate", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("WARNING: sibling snapshot vg/sib would overflow"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, VolumeGroupMissingIsRefused) {
+  lvm_.vg_missing = true;
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "volume group vg not found");
+}
+
+TEST_F(LvmFormTest, OriginMissingIsRefused) {
+  ExpectRefusedUnchanged({"-y", "vg/nope", "vg/snap"}, "logical volume vg/nope not found");
+}
+
+TEST_F(LvmFormTest, SnapshotMissingIsRefused) {
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/nope"}, "logical volume vg/nope not found");
+}
+
+TEST_F(LvmFormTest, ThinSnapshotIsRefusedPointingAtLvconvert) {
+  lvs_[1] = {"snap", "SNSNSN-2222", "Vwi---tz-k", "lv", "thin"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "vg/snap is a thin snapshot: lvm-revert reverts old-style snapshots; thin "
+                         "snapshots merge instantly with lvconvert --merge vg/snap");
+}
+
+TEST_F(LvmFormTest, PlainLvIsNotASnapshot) {
+  lvs_.push_back({"other", "OTHER-4444", "-wi-XX----", "", "linear"});
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/other"}, "vg/other is not a snapshot");
+}
+
+TEST_F(LvmFormTest, SnapshotOfAnotherOriginIsRefused) {
+  lvs_.push_back({"lv2", "LV2-5555", "owi-XXs---", "", "linear"});
+  ExpectRefusedUnchanged({"-y", "vg/lv2", "vg/snap"},
+                         "vg/snap is not a snapshot of vg/lv2 (its origin is vg/lv)");
+}
+
+TEST_F(LvmFormTest, PendingMergeInMetadataIsRefused) {
+  lvs_[1].attr = "Swi-XXs---";
+  lvs_[0].attr = "Owi-XXs---";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "is pending or running (lvconvert --merge)");
+}
+
+TEST_F(LvmFormTest, MergeRunningInTheKernelIsRefused) {
+  dm_.devices["vg-lv"].table[0].type = "snapshot-merge";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "pending or running");
+}
+
+TEST_F(LvmFormTest, InvalidSnapshotIsRefused) {
+  dm_.devices["vg-snap"].status[0].params = "Invalid";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "snapshot vg/snap is invalid");
+}
+
+TEST_F(LvmFormTest, InactiveOriginIsRefusedWithAHint) {
+  for (const char* name : {"vg-lv", "vg-lv-real", "vg-snap", "vg-snap-cow"}) dm_.devices.erase(name);
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "vg/lv is not active: activate it first (lvchange -ay vg/lv");
+}
+
+TEST_F(LvmFormTest, OpenOriginIsRefused) {
+  dm_.devices["vg-lv"].info.open_count = 1;
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "origin vg/lv is open (open count 1, expected 0)");
+}
+
+TEST_F(LvmFormTest, OpenSnapshotIsRefused) {
+  dm_.devices["vg-snap"].info.open_count = 2;
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "snapshot vg/snap is open (open count 2");
+}
+
+TEST_F(LvmFormTest, RealDeviceOpenedBySomeoneIsRefused) {
+  dm_.devices["vg-lv-real"].info.open_count = 3;
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "origin data device vg-lv-real is open (open count 3, expected 2)");
+}
+
+TEST_F(LvmFormTest, MountedOriginIsRefused) {
+  view_.mounts_by_path[Path("vg-lv")] = {"/srv"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "is mounted on /srv: unmount it first");
+}
+
+TEST_F(LvmFormTest, MountedSnapshotIsRefused) {
+  view_.mounts_by_path[Path("vg-snap")] = {"/mnt/snap"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "snapshot " + Path("vg-snap") +
+                                                         " is mounted on /mnt/snap");
+}
+
+TEST_F(LvmFormTest, UuidMismatchIsRefused) {
+  dm_.devices["vg-lv"].info.uuid = "LVM-somethingelse";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "has UUID LVM-somethingelse");
+}
+
+TEST_F(LvmFormTest, ChunkSizeMismatchIsRefused) {
+  dm_.devices["vg-snap"].table[0].params = DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 16";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "says 8-sector chunks but the kernel's table says 16");
+}
+
+TEST_F(LvmFormTest, DifferentVolumeGroupsAreRefused) {
+  ExpectRefusedUnchanged({"-y", "vg/lv", "other/snap"},
+                         "must be in the same volume group (vg/lv, other/snap)");
+}
+
+TEST_F(LvmFormTest, StoreChangedWhileWaitingIsRefusedAndResumed) {
+  dm_.on_suspend = [this](const std::string&) {
+    StoreBuilder changed = snap_store_;
+    changed.Add(20);
+    WriteFile(Path("vg-snap-cow"), changed.Build());
+  };
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("the snapshot's exception store changed after it was read"));
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
+class FailSecondWrite final : public IoEngine {
+ public:
+  const char* name() const override { return "failing"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == IoOp::kWrite && ++writes_ == 2) {
+      done_.push_back({r.tag, -EIO});
+      return Status::Ok();
+    }
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override {
+    if (!done_.empty()) {
+      out->insert(out->end(), done_.begin(), done_.end());
+      done_.clear();
+      return Status::Ok();
+    }
+    return inner_.Reap(min, out);
+  }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  PsyncEngine inner_;
+  int writes_ = 0;
+  std::vector<IoCompletion> done_;
+};
+
+TEST_F(LvmFormTest, WriteFailureResumesAndExitsFive) {
+  make_engine_ = [] { return std::make_unique<FailSecondWrite>(); };
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("Input/output error"));
+  EXPECT_THAT(err_.str(), HasSubstr("running the same command again completes the revert"));
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  EXPECT_FALSE(dm_.AnySuspended());
+}
+
+// Raises SIGTERM from inside the copy, as `kill` would mid-way.
+class SignalDuringCopy final : public IoEngine {
+ public:
+  const char* name() const override { return "signal"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == IoOp::kWrite) std::raise(SIGTERM);
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  PsyncEngine inner_;
+};
+
+TEST_F(LvmFormTest, SigtermMidCopyStopsResumesAndExitsFive) {
+  make_engine_ = [] { return std::make_unique<SignalDuringCopy>(); };
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("interrupted by signal 15"));
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  // After the signal the run is over; the re-run completes it.
+  make_engine_ = [] { return std::make_unique<PsyncEngine>(); };
+  dm_.calls.clear();
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, ResumeFailureSaysHowToResume) {
+  dm_.fail_resume = true;
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("run: dmsetup resume vg-snap"));
+}
+
+TEST_F(LvmFormTest, RemoveSnapshotAfterTheRevert) {
+  EXPECT_EQ(Run({"-y", "--remove-snapshot", "--json", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(lvm_.removed, ElementsAre("vg/snap"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"snapshot_removed\":true"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, RefusalDoesNotRemoveTheSnapshot) {
+  dm_.devices["vg-lv"].info.open_count = 1;
+  EXPECT_EQ(Run({"-y", "--remove-snapshot", "vg/lv", "vg/snap"}), kExitRefused);
+  EXPECT_TRUE(lvm_.removed.empty());
+}
+
+TEST_F(LvmFormTest, NoTerminalNoYesIsRefused) {
+  ExpectRefusedUnchanged({"vg/lv", "vg/snap"}, "standard input is not a terminal");
+}
+
+TEST_F(LvmFormTest, BadNamesAreABadCommandLine) {
+  EXPECT_EQ(Run({"-y", "vg/l v", "vg/snap"}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("is not a valid VG/LV name"));
+  EXPECT_EQ(Run({"-y", "justaname", "vg/snap"}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("'justaname' is not of the form VG/LV"));
+  EXPECT_EQ(Run({"-y", "vg/lv"}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("the snapshot VG/SNAP is missing"));
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap", "--cow", "x", "--origin", "y"}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("not both"));
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
+TEST_F(LvmFormTest, LvmOnlyOptionsNeedTheLvmForm) {
+  EXPECT_EQ(Run({"--allow-invalidate", "--cow", "x", "--origin", "y"}), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("belong to the LVM form"));
+}
+
+}  // namespace
+}  // namespace lvmrevert::cli
