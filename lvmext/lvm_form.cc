@@ -234,8 +234,18 @@ class LvmRevert final : public RevertSession {
                              origin_ref_.full() + " (its origin is " + origin_ref_.vg + "/" +
                              snapshot_lv_->origin + ")");
     }
-    if (snapshot_lv_->merging || snapshot_lv_->volume_type() == 'S' ||
-        origin_lv_->volume_type() == 'O') {
+    // A merge of any snapshot into this origin (marked 'S' on the snapshot
+    // and 'O' on the origin) will rewrite the origin on the next activation.
+    if (origin_lv_->volume_type() == 'O' || origin_lv_->merging) {
+      std::string merging = "a snapshot";
+      for (const LvRecord* s : view_.SnapshotsOf(origin_ref_.lv)) {
+        if (s->merging || s->volume_type() == 'S') merging = origin_ref_.vg + "/" + s->name;
+      }
+      return Status::Refused("a merge of " + merging + " into " + origin_ref_.full() +
+                             " is pending or running (lvconvert --merge): LVM completes it "
+                             "itself; lvm-revert leaves a merging origin alone");
+    }
+    if (snapshot_lv_->merging || snapshot_lv_->volume_type() == 'S') {
       return Status::Refused("a merge of " + snapshot_ref_.full() + " into " +
                              origin_ref_.full() +
                              " is pending or running (lvconvert --merge): LVM completes it "

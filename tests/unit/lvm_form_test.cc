@@ -249,6 +249,14 @@ TEST_F(LvmFormTest, PendingMergeInMetadataIsRefused) {
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "is pending or running (lvconvert --merge)");
 }
 
+TEST_F(LvmFormTest, PendingMergeOfASiblingNamesTheSibling) {
+  AddSibling(200, {});
+  lvs_[2].attr = "Swi-XXs---";
+  lvs_[0].attr = "Owi-XXs---";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "a merge of vg/sib into vg/lv is pending or running");
+}
+
 TEST_F(LvmFormTest, MergeRunningInTheKernelIsRefused) {
   dm_.devices["vg-lv"].table[0].type = "snapshot-merge";
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "pending or running");

@@ -79,6 +79,7 @@ t_done() {
 
 _t_on_exit() {
     local rc=$?
+    vm_kill_bg
     if [[ $T_DONE != 1 ]]; then
         echo "Bail out! scenario ended early (exit $rc) after $T_N test(s)"
         echo "$((T_N - T_FAILED)) passed, $((T_FAILED + 1)) failed"
@@ -194,4 +195,117 @@ vm_no_suspended() {
 vm_cleanup_vg() {
     vgchange -an "$1" >/dev/null 2>&1 || true
     vgremove -ff -y "$1" >/dev/null 2>&1 || true
+}
+
+# ------------------------------------------------------------------ lvm-revert runs, holders
+
+# Background processes started by the helpers below (holders, paused runs);
+# vm_kill_bg, which the EXIT trap also calls, ends whichever are still there,
+# so a scenario that dies early leaves no device open for the next one.
+VM_BG_PIDS=()
+
+# vm_bg_add PID: have vm_kill_bg (and the EXIT trap) end PID if still running.
+vm_bg_add() { VM_BG_PIDS+=("$1"); }
+
+# vm_kill_bg: SIGKILL every process registered with vm_bg_add, and reap it.
+vm_kill_bg() {
+    local p
+    for p in ${VM_BG_PIDS[@]+"${VM_BG_PIDS[@]}"}; do
+        kill -KILL "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    VM_BG_PIDS=()
+}
+
+# vm_hold_open DEV: start a background process that keeps DEV open (read-only,
+# as fd 3) and sets VM_HOLD_PID to it; returns once the device is open.
+# End it with vm_release "$VM_HOLD_PID".
+vm_hold_open() {
+    local dev=$1 tries=250
+    sleep 600 3<"$dev" &
+    VM_HOLD_PID=$!
+    vm_bg_add "$VM_HOLD_PID"
+    local want
+    want=$(readlink -f "$dev")
+    until [[ $(readlink "/proc/$VM_HOLD_PID/fd/3" 2>/dev/null) == "$want" ]]; do
+        kill -0 "$VM_HOLD_PID" 2>/dev/null || { echo "vm_hold_open: could not open $dev" >&2; return 1; }
+        tries=$((tries - 1))
+        [[ $tries -gt 0 ]] || { echo "vm_hold_open: $dev not opened" >&2; return 1; }
+        sleep 0.02
+    done
+}
+
+# vm_release PID: end a holder started by vm_hold_open and wait until it is gone.
+vm_release() { kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# vm_open_count DM_NAME: the open count device-mapper reports for DM_NAME.
+vm_open_count() { dmsetup info -c --noheadings -o open "$1" 2>/dev/null | tr -d ' '; }
+
+# vm_write_blocks DEV SEED BLOCK...: write one 4 KiB block at each BLOCK
+# (counted in 4 KiB units from the start of DEV), in the order given, each
+# written through to the device before the next (O_SYNC), by one perl
+# process. Block contents start with "<bSEED:BLOCK>" and differ for every
+# (SEED, BLOCK).
+vm_write_blocks() {
+    local dev=$1 seed=$2
+    shift 2
+    perl -e '
+        use strict; use warnings; use Fcntl;
+        my ($dev, $seed, @blocks) = @ARGV;
+        sysopen(my $fh, $dev, O_WRONLY | O_SYNC) or die "vm_write_blocks: open $dev: $!\n";
+        for my $b (@blocks) {
+            my $head = "<b$seed:$b>";
+            my $fill = join("", map { chr(33 + (($seed * 7919 + $b * 104729 + $_ * 31) % 94)) } 0 .. 255);
+            my $buf = substr($head . ($fill x 17), 0, 4096);
+            sysseek($fh, $b * 4096, 0) or die "vm_write_blocks: seek: $!\n";
+            my $n = syswrite($fh, $buf) // die "vm_write_blocks: write block $b: $!\n";
+            $n == 4096 or die "vm_write_blocks: short write at block $b\n";
+        }
+        close($fh) or die "vm_write_blocks: close: $!\n";
+    ' "$dev" "$seed" "$@"
+}
+
+# vm_revert ARGS...: run "$LVM_REVERT" ARGS with stdin from /dev/null; sets
+# REV_RC to its exit status and leaves its stdout in $REV_OUT, its stderr in
+# $REV_ERR. Never fails (safe under set -e).
+REV_OUT=/tmp/lvm-revert.out
+REV_ERR=/tmp/lvm-revert.err
+# shellcheck disable=SC2034  # REV_RC is for the caller
+vm_revert() {
+    REV_RC=0
+    "$LVM_REVERT" "$@" </dev/null >"$REV_OUT" 2>"$REV_ERR" || REV_RC=$?
+}
+
+# vm_show_revert: the last vm_revert's output as TAP comments.
+vm_show_revert() {
+    sed 's/^/# out: /' "$REV_OUT"
+    sed 's/^/# err: /' "$REV_ERR"
+}
+
+# t_grep NAME TEXT FILE...: ok if the fixed string TEXT occurs in a FILE.
+t_grep() {
+    local name=$1 text=$2
+    shift 2
+    if grep -qF -- "$text" "$@" 2>/dev/null; then t_ok "$name"; else
+        t_fail "$name" "'$text' not in $*:"$'\n'"$(head -c 2000 "$@" 2>&1)"; fi
+}
+
+# t_egrep NAME REGEX FILE...: ok if the extended regex matches a line of a FILE.
+t_egrep() {
+    local name=$1 re=$2
+    shift 2
+    if grep -qE -- "$re" "$@" 2>/dev/null; then t_ok "$name"; else
+        t_fail "$name" "/$re/ not in $*:"$'\n'"$(head -c 2000 "$@" 2>&1)"; fi
+}
+
+# t_snap_valid NAME VG SNAP: ok if the snapshot's dm device is a loaded
+# `snapshot` target whose status is not Invalid / Merge failed / Overflow.
+t_snap_valid() {
+    local st
+    st=$(dmsetup status "$(vm_dm_name "$2" "$3")" 2>&1) || { t_fail "$1" "$st"; return 0; }
+    if [[ $st == *" snapshot "* && $st != *Invalid* && $st != *"Merge failed"* && $st != *Overflow* ]]; then
+        t_ok "$1"
+    else
+        t_fail "$1" "dmsetup status: $st"
+    fi
 }
