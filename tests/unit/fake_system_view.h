@@ -15,6 +15,7 @@ class FakeSystemView final : public safety::SystemView {
   std::vector<std::string> swaps;
   std::vector<std::string> loops_for_any_file;
   std::map<std::string, safety::FilesystemInfo> filesystems;
+  std::map<dev_t, std::vector<std::string>> holders;
   bool fail_mount_table = false;
 
   StatusOr<std::vector<std::string>> MountPointsOf(dev_t, const std::string& path) override {
@@ -31,7 +32,10 @@ class FakeSystemView final : public safety::SystemView {
   StatusOr<std::vector<std::string>> LoopDevicesBackedBy(dev_t, ino_t) override {
     return loops_for_any_file;
   }
-  StatusOr<std::vector<std::string>> HoldersOf(dev_t) override { return std::vector<std::string>{}; }
+  StatusOr<std::vector<std::string>> HoldersOf(dev_t dev) override {
+    auto it = holders.find(dev);
+    return it == holders.end() ? std::vector<std::string>{} : it->second;
+  }
   std::optional<safety::FilesystemInfo> ProbeFilesystem(const std::string& path) override {
     auto it = filesystems.find(path);
     if (it == filesystems.end()) return std::nullopt;

@@ -301,6 +301,47 @@ TEST_F(LvmFormTest, MountedSnapshotIsRefused) {
                                                          " is mounted on /mnt/snap");
 }
 
+TEST_F(LvmFormTest, OriginWithADeviceStackedOnItIsRefused) {
+  view_.holders[Dev(0)] = {"dm-9"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "origin vg/lv is held by dm-9 (a device stacked on it): remove that first");
+}
+
+TEST_F(LvmFormTest, SnapshotWithADeviceStackedOnItIsRefused) {
+  view_.holders[Dev(2)] = {"dm-7"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "snapshot vg/snap is held by dm-7");
+}
+
+TEST_F(LvmFormTest, ActiveSwapIsRefused) {
+  view_.swaps = {Path("vg-lv")};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "is an active swap area: swapoff it first");
+}
+
+TEST_F(LvmFormTest, MountedOriginIsNamedByItsFilesystem) {
+  view_.mounts_by_path[Path("vg-lv")] = {"/srv"};
+  view_.filesystems[Path("vg-lv")] = {"ext4", "1111", "data"};
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "origin " + Path("vg-lv") + " (ext4 \"data\") is mounted on /srv");
+}
+
+TEST_F(LvmFormTest, DifferentFilesystemUuidsAreWarnedAbout) {
+  view_.filesystems[Path("vg-lv")] = {"ext4", "1111-aaaa", ""};
+  view_.filesystems[Path("vg-snap")] = {"ext4", "2222-bbbb", ""};
+  EXPECT_EQ(Run({"-y", "--json", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("WARNING: the snapshot's ext4 UUID 2222-bbbb differs from the "
+                                    "origin's 1111-aaaa: after the revert the origin carries "
+                                    "2222-bbbb"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"warnings\":[\"the snapshot's ext4 UUID 2222-bbbb"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, SameFilesystemUuidIsNotWarnedAbout) {
+  view_.filesystems[Path("vg-lv")] = {"ext4", "1111-aaaa", ""};
+  view_.filesystems[Path("vg-snap")] = {"ext4", "1111-aaaa", ""};
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone);
+  EXPECT_EQ(err_.str(), "");
+}
+
 TEST_F(LvmFormTest, UuidMismatchIsRefused) {
   dm_.devices["vg-lv"].info.uuid = "LVM-somethingelse";
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "has UUID LVM-somethingelse");

@@ -86,6 +86,25 @@ refused "snapshot open by a process" "$O" -y "$VG/data" "$VG/snap"
 t_egrep "snapshot open by a process: message" 'is open|is in use' "$REV_ERR"
 vm_release "$VM_HOLD_PID"
 
+# A device stacked on the origin (as dm-crypt or a nested PV would be).
+dmsetup create refvg-stacked --table "0 $(blockdev --getsz "$O") linear $O 0"
+t_cmd "stacked device holds the origin" test -n "$(ls /sys/block/$(basename "$(readlink -f "$O")")/holders)"
+refused "device stacked on the origin" "$O" -y "$VG/data" "$VG/snap"
+t_egrep "device stacked on the origin: message" 'is open|is held by' "$REV_ERR"
+dmsetup remove refvg-stacked
+
+# The origin as an active swap area.
+dd if="$O" of=/tmp/refvg-origin.img bs=1M iflag=direct status=none
+if mkswap -q "$O" >/dev/null 2>&1 && swapon "$O" 2>/dev/null; then
+    refused "origin an active swap area" "$O" -y "$VG/data" "$VG/snap"
+    t_egrep "origin an active swap area: message" 'is open|active swap area' "$REV_ERR"
+    swapoff "$O"
+else
+    t_fail "origin an active swap area" "mkswap/swapon failed in the guest"
+fi
+dd if=/tmp/refvg-origin.img of="$O" bs=1M oflag=direct status=none
+rm -f /tmp/refvg-origin.img
+
 # --- mounted filesystems ---------------------------------------------------
 lvcreate -q -y -L 16M -n fs "$VG" >/dev/null
 mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 "/dev/$VG/fs"
