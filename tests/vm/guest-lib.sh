@@ -309,3 +309,18 @@ t_snap_valid() {
         t_fail "$1" "dmsetup status: $st"
     fi
 }
+
+# t_refused LABEL DEV ARGS...: run lvm-revert ARGS; it must exit 4 with an
+# "lvm-revert: " line on stderr, leave DEV (the origin) as it was and leave
+# nothing suspended. The caller then checks the message with t_grep.
+t_refused() {
+    local label=$1 dev=$2 before
+    shift 2
+    before=$(vm_sha "$dev")
+    vm_revert "$@"
+    t_eq "$label: exit 4" "$REV_RC" 4
+    if [[ $REV_RC == 4 ]]; then sed 's/^/# err: /' "$REV_ERR" | cut -c1-300; else vm_show_revert; fi
+    t_egrep "$label: error starts with 'lvm-revert: '" '^lvm-revert: ' "$REV_ERR"
+    t_eq "$label: origin unchanged" "$(vm_sha "$dev")" "$before"
+    vm_no_suspended "$label: no device suspended"
+}

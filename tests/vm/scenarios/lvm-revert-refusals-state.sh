@@ -15,20 +15,6 @@ lvcreate -q -y -s -c 4k -L 12M -n snap "$VG/data" >/dev/null
 vm_fill "/dev/$VG/data" 2 1 3
 vm_write_blocks "/dev/$VG/data" 3 0 1000 2047
 
-# refused LABEL DEV ARGS...: run lvm-revert ARGS; it must exit 4 with an
-# "lvm-revert: " line on stderr, leave DEV (the origin) as it was and leave
-# nothing suspended. The caller then checks the message with t_grep.
-refused() {
-    local label=$1 dev=$2 before
-    shift 2
-    before=$(vm_sha "$dev")
-    vm_revert "$@"
-    t_eq "$label: exit 4" "$REV_RC" 4
-    if [[ $REV_RC == 4 ]]; then sed 's/^/# err: /' "$REV_ERR" | cut -c1-300; else vm_show_revert; fi
-    t_egrep "$label: error starts with 'lvm-revert: '" '^lvm-revert: ' "$REV_ERR"
-    t_eq "$label: origin unchanged" "$(vm_sha "$dev")" "$before"
-    vm_no_suspended "$label: no device suspended"
-}
 O=/dev/$VG/data
 
 # --- an invalid snapshot -----------------------------------------------------
@@ -38,7 +24,7 @@ vm_fill "/dev/$VG/data" 4 6 2
 TINY_STATUS=$(dmsetup status "$VG-tiny")
 t_eq "setup: kernel invalidated the small snapshot" "$TINY_STATUS" "0 16384 snapshot Invalid"
 vm_log "invalid snapshot: lvs attr $(lvs --noheadings -o lv_attr "$VG/tiny" | tr -d ' '), dmsetup status: $TINY_STATUS"
-refused "invalid snapshot" "$O" -y "$VG/data" "$VG/tiny"
+t_refused "invalid snapshot" "$O" -y "$VG/data" "$VG/tiny"
 t_grep "invalid snapshot: message" "is invalid" "$REV_ERR"
 lvremove -q -y "$VG/tiny" >/dev/null
 
@@ -63,7 +49,7 @@ vm_hold_open "$O"
 lvconvert --merge "$VG/msib" >/tmp/statevg-merge.out 2>&1 || true
 vm_release "$VM_HOLD_PID"
 t_grep "setup: sibling merge delayed" "Delaying merge since origin is open" /tmp/statevg-merge.out
-refused "sibling merge pending" "$O" -y "$VG/data" "$VG/snap"
+t_refused "sibling merge pending" "$O" -y "$VG/data" "$VG/snap"
 t_grep "sibling merge pending: mentions the merge" "merge" "$REV_ERR"
 t_grep "sibling merge pending: names the merging sibling" "$VG/msib" "$REV_ERR"
 lvchange -q -an "$VG/data"
@@ -84,7 +70,7 @@ t_grep "setup: merge delayed" "Delaying merge since origin is open" /tmp/statevg
 vm_release "$VM_HOLD_PID"
 vm_log "merge pending: lvs $(lvs -a --noheadings -o lv_name,lv_attr,lv_merging "$VG" | tr -s ' ' | tr '\n' ';')"
 t_eq "setup: lvs says merging" "$(lvs --noheadings -o lv_merging "$VG/m" | tr -d ' ')" merging
-refused "merge pending" "/dev/$VG/m" -y "$VG/m" "$VG/msnap"
+t_refused "merge pending" "/dev/$VG/m" -y "$VG/m" "$VG/msnap"
 t_grep "merge pending: mentions the merge" "merge" "$REV_ERR"
 t_grep "merge pending: pending or running" "pending or running" "$REV_ERR"
 # Let LVM finish the merge: it starts on the next activation.
@@ -104,7 +90,7 @@ if modprobe dm-thin-pool 2>/tmp/statevg-modprobe.err &&
     lvchange -q -ay -K "$VG/tsnap"
     vm_fill "/dev/$VG/thin" 8 1 1
     vm_log "thin: lvs $(lvs --noheadings -o lv_name,lv_attr,origin,segtype,lv_role "$VG/thin" "$VG/tsnap" | tr -s ' ' | tr '\n' ';')"
-    refused "thin snapshot" "/dev/$VG/thin" -y "$VG/thin" "$VG/tsnap"
+    t_refused "thin snapshot" "/dev/$VG/thin" -y "$VG/thin" "$VG/tsnap"
     t_grep "thin snapshot: says thin" "is a thin snapshot" "$REV_ERR"
     t_grep "thin snapshot: suggests lvconvert --merge" "lvconvert --merge" "$REV_ERR"
 else

@@ -16,41 +16,27 @@ lvcreate -q -y -s -c 4k -L 12M -n snap "$VG/data" >/dev/null
 vm_fill "/dev/$VG/data" 2 1 3
 vm_write_blocks "/dev/$VG/data" 3 0 1000 2047
 
-# refused LABEL DEV ARGS...: run lvm-revert ARGS; it must exit 4 with an
-# "lvm-revert: " line on stderr, leave DEV (the origin) as it was and leave
-# nothing suspended. The caller then checks the message with t_grep.
-refused() {
-    local label=$1 dev=$2 before
-    shift 2
-    before=$(vm_sha "$dev")
-    vm_revert "$@"
-    t_eq "$label: exit 4" "$REV_RC" 4
-    if [[ $REV_RC == 4 ]]; then sed 's/^/# err: /' "$REV_ERR" | cut -c1-300; else vm_show_revert; fi
-    t_egrep "$label: error starts with 'lvm-revert: '" '^lvm-revert: ' "$REV_ERR"
-    t_eq "$label: origin unchanged" "$(vm_sha "$dev")" "$before"
-    vm_no_suspended "$label: no device suspended"
-}
 O=/dev/$VG/data
 
 # --- names that do not fit -------------------------------------------------
-refused "LV missing" "$O" -y "$VG/nosuch" "$VG/snap"
+t_refused "LV missing" "$O" -y "$VG/nosuch" "$VG/snap"
 t_grep "LV missing: message" "logical volume $VG/nosuch not found" "$REV_ERR"
-refused "snapshot missing" "$O" -y "$VG/data" "$VG/nosnap"
+t_refused "snapshot missing" "$O" -y "$VG/data" "$VG/nosnap"
 t_grep "snapshot missing: message" "logical volume $VG/nosnap not found" "$REV_ERR"
-refused "VG missing" "$O" -y novg/data novg/snap
+t_refused "VG missing" "$O" -y novg/data novg/snap
 t_egrep "VG missing: message" 'novg(/data)? not found' "$REV_ERR"
 
 lvcreate -q -y -L 4M -n plain "$VG" >/dev/null
-refused "ordinary LV as snapshot" "$O" -y "$VG/data" "$VG/plain"
+t_refused "ordinary LV as snapshot" "$O" -y "$VG/data" "$VG/plain"
 t_grep "ordinary LV as snapshot: message" "is not a snapshot" "$REV_ERR"
-refused "origin as its own snapshot" "$O" -y "$VG/data" "$VG/data"
+t_refused "origin as its own snapshot" "$O" -y "$VG/data" "$VG/data"
 t_egrep "origin as its own snapshot: message" 'is not a snapshot|cannot be its own snapshot' "$REV_ERR"
-refused "arguments swapped" "$O" -y "$VG/snap" "$VG/data"
+t_refused "arguments swapped" "$O" -y "$VG/snap" "$VG/data"
 t_grep "arguments swapped: message" "is not a snapshot" "$REV_ERR"
 
 lvcreate -q -y -L 4M -n other "$VG" >/dev/null
 lvcreate -q -y -s -c 4k -L 4M -n osnap "$VG/other" >/dev/null
-refused "snapshot of another origin" "$O" -y "$VG/data" "$VG/osnap"
+t_refused "snapshot of another origin" "$O" -y "$VG/data" "$VG/osnap"
 t_grep "snapshot of another origin: message" "is not a snapshot of $VG/data" "$REV_ERR"
 lvremove -q -y "$VG/osnap" "$VG/other" "$VG/plain" >/dev/null
 
@@ -60,7 +46,7 @@ LOOP=$(losetup -f --show /tmp/refvg2.img)
 pvcreate -q -ff -y "$LOOP" >/dev/null
 vgcreate -q refvg2 "$LOOP" >/dev/null
 lvcreate -q -y -Zn -L 4M -n data refvg2 >/dev/null 2>&1
-refused "different VGs" "$O" -y refvg2/data "$VG/snap"
+t_refused "different VGs" "$O" -y refvg2/data "$VG/snap"
 t_grep "different VGs: message" "must be in the same volume group" "$REV_ERR"
 vm_cleanup_vg refvg2
 losetup -d "$LOOP"
@@ -70,33 +56,33 @@ rm -f /tmp/refvg2.img
 vm_revert -y "$VG/data"
 t_eq "only one LV given: exit 3" "$REV_RC" 3
 
-refused "no -y, stdin not a terminal" "$O" "$VG/data" "$VG/snap"
+t_refused "no -y, stdin not a terminal" "$O" "$VG/data" "$VG/snap"
 t_grep "no -y, stdin not a terminal: message" "standard input is not a terminal" "$REV_ERR"
 
 # --- open devices ----------------------------------------------------------
 vm_hold_open "$O"
 t_eq "holder: origin open count 1" "$(vm_open_count "$VG-data")" 1
-refused "origin open by a process" "$O" -y "$VG/data" "$VG/snap"
+t_refused "origin open by a process" "$O" -y "$VG/data" "$VG/snap"
 t_egrep "origin open by a process: message" 'is open|is in use' "$REV_ERR"
 vm_release "$VM_HOLD_PID"
 
 vm_hold_open "/dev/$VG/snap"
 t_eq "holder: snapshot open count 1" "$(vm_open_count "$VG-snap")" 1
-refused "snapshot open by a process" "$O" -y "$VG/data" "$VG/snap"
+t_refused "snapshot open by a process" "$O" -y "$VG/data" "$VG/snap"
 t_egrep "snapshot open by a process: message" 'is open|is in use' "$REV_ERR"
 vm_release "$VM_HOLD_PID"
 
 # A device stacked on the origin (as dm-crypt or a nested PV would be).
 dmsetup create refvg-stacked --table "0 $(blockdev --getsz "$O") linear $O 0"
 t_cmd "stacked device holds the origin" test -n "$(ls /sys/block/$(basename "$(readlink -f "$O")")/holders)"
-refused "device stacked on the origin" "$O" -y "$VG/data" "$VG/snap"
+t_refused "device stacked on the origin" "$O" -y "$VG/data" "$VG/snap"
 t_egrep "device stacked on the origin: message" 'is open|is held by' "$REV_ERR"
 dmsetup remove refvg-stacked
 
 # The origin as an active swap area.
 dd if="$O" of=/tmp/refvg-origin.img bs=1M iflag=direct status=none
 if mkswap -q "$O" >/dev/null 2>&1 && swapon "$O" 2>/dev/null; then
-    refused "origin an active swap area" "$O" -y "$VG/data" "$VG/snap"
+    t_refused "origin an active swap area" "$O" -y "$VG/data" "$VG/snap"
     t_egrep "origin an active swap area: message" 'is open|active swap area' "$REV_ERR"
     swapoff "$O"
 else
@@ -113,14 +99,14 @@ mount "/dev/$VG/fs" "$MNT"
 echo hello >"$MNT/file"
 sync
 t_eq "mounted origin: open count 1" "$(vm_open_count "$VG-fs")" 1
-refused "origin mounted" "/dev/$VG/fs" -y --remove-snapshot "$VG/fs" "$VG/fssnap"
+t_refused "origin mounted" "/dev/$VG/fs" -y --remove-snapshot "$VG/fs" "$VG/fssnap"
 t_grep "origin mounted: message" "is mounted on" "$REV_ERR"
 umount "$MNT"
 if lvs "$VG/fssnap" >/dev/null 2>&1; then
     t_ok "refused with --remove-snapshot: snapshot kept"
     mount -o ro "/dev/$VG/fssnap" "$MNT"
     t_eq "mounted snapshot: open count 1" "$(vm_open_count "$VG-fssnap")" 1
-    refused "snapshot mounted" "/dev/$VG/fs" -y "$VG/fs" "$VG/fssnap"
+    t_refused "snapshot mounted" "/dev/$VG/fs" -y "$VG/fs" "$VG/fssnap"
     t_grep "snapshot mounted: message" "is mounted on" "$REV_ERR"
     umount "$MNT"
 else
