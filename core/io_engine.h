@@ -4,6 +4,8 @@
 // engine that fails or shortens chosen requests.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -19,8 +21,13 @@ struct IoRequest {
   IoOp op = IoOp::kRead;
   int fd = -1;
   uint64_t offset_bytes = 0;
+  // Either one buffer...
   std::byte* buffer = nullptr;
   uint32_t length_bytes = 0;
+  // ...or, when iov_count > 0, a gather/scatter list that stays valid until
+  // the request completes.
+  const iovec* iov = nullptr;
+  int iov_count = 0;
   // Index of the registered buffer that holds `buffer`, or -1.
   int buffer_index = -1;
   uint64_t tag = 0;  // handed back in the completion
@@ -44,7 +51,8 @@ class IoEngine {
     (void)buffers;
     return Status::Ok();
   }
-  // Queues one request; the caller keeps at most queue_depth() outstanding.
+  // Queues one request. The caller keeps about queue_depth() outstanding;
+  // an engine must accept a few more (a short transfer's remainder).
   // An error here means the request was not queued.
   virtual Status Submit(const IoRequest& request) = 0;
   // Blocks until at least `min_completions` requests have finished (no more

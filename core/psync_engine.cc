@@ -1,5 +1,6 @@
 #include "core/psync_engine.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,13 +8,17 @@
 namespace lvmrevert {
 
 Status PsyncEngine::Submit(const IoRequest& request) {
+  const auto offset = static_cast<off_t>(request.offset_bytes);
   ssize_t n;
   do {
-    n = request.op == IoOp::kRead
-            ? ::pread(request.fd, request.buffer, request.length_bytes,
-                      static_cast<off_t>(request.offset_bytes))
-            : ::pwrite(request.fd, request.buffer, request.length_bytes,
-                       static_cast<off_t>(request.offset_bytes));
+    if (request.iov_count > 0) {
+      n = request.op == IoOp::kRead ? ::preadv(request.fd, request.iov, request.iov_count, offset)
+                                    : ::pwritev(request.fd, request.iov, request.iov_count, offset);
+    } else {
+      n = request.op == IoOp::kRead
+              ? ::pread(request.fd, request.buffer, request.length_bytes, offset)
+              : ::pwrite(request.fd, request.buffer, request.length_bytes, offset);
+    }
   } while (n < 0 && errno == EINTR);
   done_.push_back(IoCompletion{request.tag, n < 0 ? -int64_t{errno} : int64_t{n}});
   return Status::Ok();
