@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aligned_buffer.h"
 #include "core/endian.h"
 
 namespace lvmrevert {
@@ -18,6 +19,9 @@ using store::kDiskExceptionBytes;
 // Areas are read in pieces of at most this size, so a store with huge chunks
 // does not need a huge buffer.
 constexpr uint64_t kAreaPieceBytes = 1 << 20;
+// Areas read at once: at most this many, and at most this many bytes.
+constexpr uint64_t kMaxAreasPerBatch = 64;
+constexpr uint64_t kBatchBytes = 4 << 20;
 
 std::string Hex32(uint32_t v) {
   char buf[16];
@@ -87,68 +91,129 @@ Status ValidateEntry(const WalkLimits& limits, uint64_t area, uint64_t index,
   return Status::Ok();
 }
 
+// Feeds the entries of one area, in order, to `visit`, and notices the end
+// of the table.
+template <typename Visitor>
+class AreaParser {
+ public:
+  AreaParser(const WalkLimits& limits, Visitor& visit) : limits_(limits), visit_(visit) {}
+
+  bool ended() const { return ended_; }
+  void StartArea() {
+    ended_ = false;
+    end_index_ = 0;
+  }
+
+  // `bytes` holds the entries of `area` from `first_index` on.
+  Status Feed(uint64_t area, uint64_t first_index, std::span<const std::byte> bytes) {
+    const uint64_t entries = bytes.size() / kDiskExceptionBytes;
+    for (uint64_t i = 0; i < entries; ++i) {
+      const uint64_t index = first_index + i;
+      const std::byte* raw = bytes.data() + i * kDiskExceptionBytes;
+      if (ended_) {
+        // Nothing the kernel writes leaves data after the end marker; a
+        // zeroed entry in the middle of a table would otherwise silently
+        // drop every exception after it.
+        if (LoadLe64(raw) != 0 || LoadLe64(raw + 8) != 0) {
+          return Status::Corruption(Where(area, end_index_) +
+                                    ": the table ends here (new_chunk 0) but " +
+                                    Where(area, index) + " is not empty");
+        }
+        continue;
+      }
+      const DiskException e = store::DecodeException(
+          std::span<const std::byte, kDiskExceptionBytes>(raw, kDiskExceptionBytes));
+      if (e.new_chunk == 0) {
+        if (e.old_chunk != 0) {
+          return Status::Corruption(Where(area, index) + ": the table ends here (new_chunk 0) "
+                                    "but its old_chunk is " + std::to_string(e.old_chunk) +
+                                    ", not 0");
+        }
+        ended_ = true;
+        end_index_ = index;
+        continue;
+      }
+      Status v = ValidateEntry(limits_, area, index, e);
+      if (!v.ok()) return v;
+      v = visit_(area, index, e);
+      if (!v.ok()) return v;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const WalkLimits& limits_;
+  Visitor& visit_;
+  bool ended_ = false;
+  uint64_t end_index_ = 0;
+};
+
+Status TruncatedAt(uint64_t area, uint64_t area_chunk, uint64_t store_chunks) {
+  // The kernel zeroes area N+1 before it marks area N full and invalidates
+  // the snapshot when it cannot, so a valid store always has room for it.
+  return Status::Corruption("area " + std::to_string(area) + " would be chunk " +
+                            std::to_string(area_chunk) + ", past the end of the store (" +
+                            std::to_string(store_chunks) + " chunks), but area " +
+                            std::to_string(area - 1) + " is full: the store is truncated");
+}
+
 // Calls visit(area, index, entry) for every entry the kernel would load, in
 // table order: areas are read while they are full; the first entry with
-// new_chunk == 0 ends the table, and nothing after that area is read.
+// new_chunk == 0 ends the table, and nothing after that area is parsed.
+//
+// Areas are read several at a time (1, 2, 4, ... up to kMaxAreasPerBatch) so
+// a large table is read with many requests in flight; a batch may read a few
+// areas past the end of the table, which are then ignored.
 template <typename Visitor>
 Status WalkTable(ChunkSource& source, const WalkLimits& limits, uint64_t* areas_read,
                  Visitor&& visit) {
   const Geometry& g = limits.geometry;
   const uint64_t chunk_bytes = g.chunk_size_bytes();
-  const uint64_t piece_bytes = std::min(chunk_bytes, kAreaPieceBytes);
-  const uint64_t entries_per_piece = piece_bytes / kDiskExceptionBytes;
-  std::vector<std::byte> piece(piece_bytes);
+  AreaParser<Visitor> parser(limits, visit);
 
-  for (uint64_t area = 0;; ++area) {
-    const uint64_t area_chunk = g.AreaChunk(area);
-    if (area_chunk >= limits.store_chunks) {
-      // The kernel zeroes area N+1 before it marks area N full and invalidates
-      // the snapshot when it cannot, so a valid store always has room for it.
-      return Status::Corruption("area " + std::to_string(area) + " would be chunk " +
-                                std::to_string(area_chunk) + ", past the end of the store (" +
-                                std::to_string(limits.store_chunks) + " chunks), but area " +
-                                std::to_string(area - 1) +
-                                " is full: the store is truncated");
-    }
-    *areas_read = area + 1;
-    bool ended = false;
-    uint64_t end_index = 0;
-    for (uint64_t piece_start = 0; piece_start < chunk_bytes; piece_start += piece_bytes) {
-      Status s = source.ReadAt(area_chunk * chunk_bytes + piece_start, piece);
-      if (!s.ok()) return s.WithPrefix("reading area " + std::to_string(area));
-      for (uint64_t i = 0; i < entries_per_piece; ++i) {
-        const uint64_t index = piece_start / kDiskExceptionBytes + i;
-        const std::byte* raw = piece.data() + i * kDiskExceptionBytes;
-        if (ended) {
-          // Nothing the kernel writes leaves data after the end marker; a
-          // zeroed entry in the middle of a table would otherwise silently
-          // drop every exception after it.
-          if (LoadLe64(raw) != 0 || LoadLe64(raw + 8) != 0) {
-            return Status::Corruption(Where(area, end_index) +
-                                      ": the table ends here (new_chunk 0) but " +
-                                      Where(area, index) + " is not empty");
-          }
-          continue;
-        }
-        const DiskException e =
-            store::DecodeException(std::span<const std::byte, kDiskExceptionBytes>(raw, kDiskExceptionBytes));
-        if (e.new_chunk == 0) {
-          if (e.old_chunk != 0) {
-            return Status::Corruption(Where(area, index) + ": the table ends here (new_chunk 0) "
-                                      "but its old_chunk is " + std::to_string(e.old_chunk) +
-                                      ", not 0");
-          }
-          ended = true;
-          end_index = index;
-          continue;
-        }
-        Status v = ValidateEntry(limits, area, index, e);
-        if (!v.ok()) return v;
-        v = visit(area, index, e);
-        if (!v.ok()) return v;
+  if (chunk_bytes > kAreaPieceBytes) {
+    // Huge chunks: one area at a time, in pieces, so the buffer stays small.
+    AlignedBuffer piece(kAreaPieceBytes);
+    for (uint64_t area = 0;; ++area) {
+      const uint64_t area_chunk = g.AreaChunk(area);
+      if (area_chunk >= limits.store_chunks) return TruncatedAt(area, area_chunk, limits.store_chunks);
+      *areas_read = area + 1;
+      parser.StartArea();
+      for (uint64_t at = 0; at < chunk_bytes; at += kAreaPieceBytes) {
+        Status s = source.ReadAt(area_chunk * chunk_bytes + at, piece.span());
+        if (!s.ok()) return s.WithPrefix("reading area " + std::to_string(area));
+        s = parser.Feed(area, at / kDiskExceptionBytes, piece.span());
+        if (!s.ok()) return s;
       }
+      if (parser.ended()) return Status::Ok();
     }
-    if (ended) return Status::Ok();
+  }
+
+  const uint64_t max_batch =
+      std::clamp<uint64_t>(kBatchBytes / chunk_bytes, 1, kMaxAreasPerBatch);
+  AlignedBuffer buffer(max_batch * chunk_bytes);
+  std::vector<ReadRequest> requests;
+  uint64_t batch = 1;
+  for (uint64_t area = 0;; batch = std::min(batch * 2, max_batch)) {
+    requests.clear();
+    while (requests.size() < batch && g.AreaChunk(area + requests.size()) < limits.store_chunks) {
+      requests.push_back(ReadRequest{g.AreaChunk(area + requests.size()) * chunk_bytes,
+                                     {buffer.data() + requests.size() * chunk_bytes, chunk_bytes}});
+    }
+    if (requests.empty()) return TruncatedAt(area, g.AreaChunk(area), limits.store_chunks);
+    Status s = source.ReadMany(requests);
+    if (!s.ok()) {
+      return s.WithPrefix(requests.size() == 1 ? "reading area " + std::to_string(area)
+                                               : "reading areas " + std::to_string(area) + "-" +
+                                                     std::to_string(area + requests.size() - 1));
+    }
+    for (size_t i = 0; i < requests.size(); ++i, ++area) {
+      *areas_read = area + 1;
+      parser.StartArea();
+      s = parser.Feed(area, 0, requests[i].out);
+      if (!s.ok()) return s;
+      if (parser.ended()) return Status::Ok();
+    }
   }
 }
 

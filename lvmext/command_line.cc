@@ -58,6 +58,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
   app.add_flag("-v,--verbose", options.verbosity, "Say more; repeat for more");
   app.add_flag("-q,--quiet", quiet_count, "Print only errors and the requested output");
+  std::string io_engine = "auto";
+  app.add_option("--io-engine", io_engine,
+                 "auto (io_uring, else psync), uring or psync")
+      ->check(CLI::IsMember({"auto", "uring", "psync"}))
+      ->type_name("ENGINE");
+  app.add_flag("--progress", options.progress,
+               "Show progress on stderr even when it is not a terminal");
   app.add_flag("--allow-invalidate", options.allow_invalidate,
                "LVM form: revert even if another snapshot of the origin would overflow");
   app.add_flag("--remove-snapshot", options.remove_snapshot,
@@ -97,6 +104,9 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   options.dry_run = options.dry_run || test_mode;
   options.quiet = quiet_count > 0;
   options.udev_sync = !no_udev_sync;
+  options.io_engine = io_engine == "uring"   ? EngineKind::kUring
+                      : io_engine == "psync" ? EngineKind::kPsync
+                                             : EngineKind::kAuto;
   static const std::map<std::string, OutputFormat> kFormats = {
       {"text", OutputFormat::kText}, {"json", OutputFormat::kJson}, {"dd", OutputFormat::kDd}};
   options.format = json ? OutputFormat::kJson : kFormats.at(format);

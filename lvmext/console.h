@@ -12,6 +12,7 @@ struct Console {
   std::ostream& out;
   std::ostream& err;
   bool stdin_is_terminal = false;
+  bool stderr_is_terminal = false;
   // One line from stdin without its newline; nullopt at end of input.
   std::function<std::optional<std::string>()> read_line;
 };

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "core/engines.h"
 #include "core/io_engine.h"
 #include "lvmext/device_mapper.h"
 #include "lvmext/lvm_tools.h"
@@ -18,7 +19,7 @@ namespace lvmrevert::cli {
 
 struct Environment {
   safety::SystemView& view;
-  std::function<std::unique_ptr<IoEngine>()> make_engine;
+  std::function<StatusOr<EngineChoice>(EngineKind)> make_engine;
   DeviceMapper* dm = nullptr;
   LvmTools* lvm = nullptr;
   // Where to open the device-mapper device `name` (device number `dev`).

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/engines.h"
 #include "lvmext/lv_name.h"
 
 namespace lvmrevert::cli {
@@ -23,6 +24,8 @@ struct Options {
   bool assume_yes = false;  // -y: no prompt
   int verbosity = 0;        // -v repeats
   bool quiet = false;
+  EngineKind io_engine = EngineKind::kAuto;
+  bool progress = false;  // --progress: also when stderr is not a terminal
 
   // LVM form only.
   bool allow_invalidate = false;  // a sibling snapshot may overflow

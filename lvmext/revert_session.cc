@@ -7,6 +7,7 @@
 #include "lvmext/confirm.h"
 #include "lvmext/interrupt.h"
 #include "lvmext/plan_output.h"
+#include "lvmext/progress.h"
 
 namespace lvmrevert::cli {
 
@@ -15,7 +16,15 @@ RevertSession::RevertSession(const Options& options, Console& console, Environme
 
 Report RevertSession::Run() {
   const auto start = std::chrono::steady_clock::now();
-  Status s = Prepare();
+  // The engine reads the store's metadata as well as copying its data.
+  StatusOr<EngineChoice> engine = env_.make_engine(options_.io_engine);
+  Status s = engine.status();
+  if (engine.ok()) {
+    engine_ = std::move(engine->engine);
+    report_.io_engine = engine_->name();
+    if (!engine->note.empty()) Note(engine->note);
+    s = Prepare();
+  }
   if (s.ok()) s = Execute();
   report_.status = s;
   if (!s.ok()) {
@@ -34,7 +43,7 @@ Report RevertSession::Run() {
 }
 
 StatusOr<ExceptionStore> RevertSession::ReadStore(const DeviceFile& cow, uint64_t origin_bytes) {
-  FileChunkSource source(cow.fd.get(), cow.size_bytes);
+  FileChunkSource source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
   StatusOr<ExceptionStore> store = ReadExceptionStore(source, StoreReadOptions{origin_bytes});
   if (!store.ok()) return store.status().WithPrefix("snapshot store " + cow.path);
   return store;
@@ -83,18 +92,24 @@ Status RevertSession::ConfirmRevert(const std::string& origin_label,
 }
 
 Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin) {
-  std::unique_ptr<IoEngine> engine = env_.make_engine();
-  report_.io_engine = engine->name();
+  std::optional<ProgressMeter> progress;
+  if (!options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
+    progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal);
+  }
   CopyOptions copy_options;
-  copy_options.on_progress = [](uint64_t) { MaybeDebugPause("copying"); };
+  copy_options.on_progress = [&progress](uint64_t bytes) {
+    if (progress) progress->Update(bytes);
+    MaybeDebugPause("copying");
+  };
   copy_options.check_continue = [] {
     const int signo = InterruptSignal();
     if (signo == 0) return Status::Ok();
     return Status::Refused("interrupted by signal " + std::to_string(signo));
   };
   CopyStats stats;
-  Status s = CopyPlan(*plan_, *engine, cow.fd.get(), origin.fd.get(), copy_options, &stats);
+  Status s = CopyPlan(*plan_, *engine_, cow.fd.get(), origin.fd.get(), copy_options, &stats);
   report_.bytes_written = stats.bytes_written;
+  if (progress) progress->Finish(stats.bytes_written);
   return s;
 }
 

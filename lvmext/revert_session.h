@@ -33,14 +33,15 @@ class RevertSession {
   virtual Status Execute() = 0;
 
   // Reads and validates the store on `cow`, whose origin is origin_bytes long.
-  static StatusOr<ExceptionStore> ReadStore(const DeviceFile& cow, uint64_t origin_bytes);
+  StatusOr<ExceptionStore> ReadStore(const DeviceFile& cow, uint64_t origin_bytes);
   // ReadStore, then the plan, kept in plan_ and summarised in the report.
   Status LoadPlan(const DeviceFile& cow, uint64_t origin_bytes);
   // The plan in the chosen format (JSON waits for the final report).
   void PrintPlan(const std::string& store_label, const std::string& origin_label);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
   Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
-  // Copies plan_ from the store to the origin; stops when a signal arrives.
+  // Copies plan_ from the store to the origin, with progress; stops when a
+  // signal arrives.
   Status CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin);
 
   // Informational text: stdout, text format only, not with -q.
@@ -56,6 +57,7 @@ class RevertSession {
   Environment& env_;
   Report report_;
   std::optional<Plan> plan_;
+  std::unique_ptr<IoEngine> engine_;
 };
 
 }  // namespace lvmrevert::cli

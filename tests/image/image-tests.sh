@@ -11,9 +11,11 @@ set -euo pipefail
 
 build=$(cd "$1" && pwd)
 case_name=$2
+# ENGINE=psync|uring|auto runs the case with that --io-engine (default auto).
+engine=${ENGINE:-auto}
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures=$here/../data/fixtures
-bin=$build/lvmext/lvm-revert
+bin() { "$build/lvmext/lvm-revert" --io-engine "$engine" "$@"; }
 mkstore=$build/tests/lvm-revert-mkstore
 hold=$build/tests/hold-exclusive
 
@@ -64,12 +66,12 @@ revert_fixture() {
   unpack "$name"
   local cow_sha
   cow_sha=$(sha "$d/cow.img")
-  run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+  run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
   expect_rc 0
   [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "$name: origin != expected"
   [[ $(sha "$d/cow.img") == "$cow_sha" ]] || fail "$name: the store was modified"
   # A second run finds nothing different to do.
-  run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+  run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
   expect_rc 0
   [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "$name: second run changed it"
 }
@@ -77,7 +79,7 @@ revert_fixture() {
 dd_replay() {  # dd_replay DIR: the dd listing, run by bash, equals the revert
   local d=$1
   cp "$d/origin.img" "$d/replayed.img"
-  run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+  run_rc bin --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
   expect_rc 0
   printf '%s\n' "$out" >"$d/plan.sh"
   [[ $(grep -c '^dd ' "$d/plan.sh") -ge 1 ]] || fail "no dd lines"
@@ -110,11 +112,11 @@ case $case_name in
     unpack overflow
     d=$work/overflow
     before=$(sha "$d/origin.img")
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 4
     expect_err "the kernel marked this snapshot invalid (header valid=0)"
     [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
-    run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 4
     [[ -z $out ]] || fail "a refused dry run printed dd lines"
     ;;
@@ -123,7 +125,7 @@ case $case_name in
     unpack c4k-scatter
     d=$work/c4k-scatter
     before=$(sha "$d/origin.img")
-    run_rc "$bin" --dry-run --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin --dry-run --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     grep -q "3186 exceptions in 13 metadata areas" <<<"$out" || fail "summary: $out"
     [[ $(sha "$d/origin.img") == "$before" ]] || fail "dry run wrote"
@@ -132,7 +134,7 @@ case $case_name in
   fixture-json)
     unpack c64k-mixed
     d=$work/c64k-mixed
-    run_rc "$bin" -y --json --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --json --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     [[ $(wc -l <"$work/out") == 1 ]] || fail "json is not one line"
     for kv in '"result":"reverted"' '"chunk_size":65536' '"exceptions":242' '"runs":162' \
@@ -150,7 +152,7 @@ case $case_name in
     # No runs: the listing is comments only.
     unpack empty
     d=$work/empty
-    run_rc "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     [[ $(grep -c '^dd ' <<<"$out" || true) == 0 ]] || fail "dd lines for an empty store"
     ;;
@@ -174,7 +176,7 @@ case $case_name in
         want="lies past the end of the store (256 chunks)" ;;
     esac
     before=$(sha "$d/origin.img")
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 4
     expect_err "$want"
     [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
@@ -185,7 +187,7 @@ case $case_name in
       --pattern runs --run-chunks 5 --seed 3
     d=$work/g
     # 8 MiB + 1536 bytes in 8 KiB chunks: chunk 1024 is 1536 bytes and is saved.
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
     ;;
@@ -200,7 +202,7 @@ case $case_name in
     generate g --chunk-sectors 1024 --origin-mib 256 --exceptions 200 --pattern runs \
       --run-chunks 7 --seed 5
     d=$work/g
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
     dd_replay "$d"
@@ -209,7 +211,7 @@ case $case_name in
   generated-4k-many-areas)
     generate g --chunk-sectors 8 --origin-mib 128 --exceptions 20000 --pattern scatter --seed 7
     d=$work/g
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     grep -q "20000 exceptions in 79 metadata areas" <<<"$out" || fail "summary: $out"
     [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
@@ -223,13 +225,13 @@ case $case_name in
     mount -t ramfs ramfs "$d" 2>/dev/null || skip "cannot mount ramfs here"
     cleanups+=("umount $d")
     for f in cow origin expected; do zstd -q -d "$fixtures/c64k-mixed/$f.img.zst" -o "$d/$f.img"; done
-    run_rc "$bin" -y -v --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y -v --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     expect_err "$d/origin.img refused O_DIRECT; using buffered I/O with a flush at the end"
     expect_err "$d/cow.img refused O_DIRECT; using buffered I/O with a flush at the end"
     [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
     # Without -v the fallback is silent.
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
     [[ -z $err ]] || fail "unexpected stderr: $err"
     ;;
@@ -246,15 +248,15 @@ case $case_name in
     # chunks into its holes runs out of space part-way.
     truncate -s 64M "$mnt/origin.img"
     truncate -s 64M "$work/reference.img"
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$work/reference.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$work/reference.img"
     expect_rc 0
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$mnt/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$mnt/origin.img"
     expect_rc 5
     expect_err "No space left on device"
     expect_err "running the same command again completes the revert"
     ! cmp -s "$mnt/origin.img" "$work/reference.img" || fail "the failed run completed?"
     mount -o remount,size=80M "$mnt"
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$mnt/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$mnt/origin.img"
     expect_rc 0
     cmp -s "$mnt/origin.img" "$work/reference.img" || fail "re-run did not complete the revert"
     ;;
@@ -263,7 +265,7 @@ case $case_name in
     unpack c4k-scatter
     d=$work/c4k-scatter
     attach_loop "$d/origin.img"
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
     expect_rc 0
     losetup -d "$loop"
     cleanups=()
@@ -282,14 +284,14 @@ case $case_name in
     mount -o ro "$loop" "$work/mnt" 2>/dev/null || skip "cannot mount here"
     cleanups+=("umount $work/mnt")
     before=$(sha "$loop")
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
     expect_rc 4
     expect_err "origin $loop (ext4 \"revert-test\") is mounted on $work/mnt: unmount it first"
     [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
     # The same device, unmounted, passes the check.
     umount "$work/mnt"
     unset 'cleanups[${#cleanups[@]}-1]'
-    run_rc "$bin" --dry-run --cow "$d/cow.img" --origin "$loop"
+    run_rc bin --dry-run --cow "$d/cow.img" --origin "$loop"
     expect_rc 0
     ;;
 
@@ -303,12 +305,12 @@ case $case_name in
     cleanups+=("kill $holder")
     for _ in $(seq 50); do grep -q held "$work/hold.out" 2>/dev/null && break; sleep 0.1; done
     grep -q held "$work/hold.out" || fail "could not hold $loop"
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
     expect_rc 4
     expect_err "origin: $loop is in use"
     [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
     kill "$holder"; wait "$holder" 2>/dev/null || true
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
     expect_rc 0
     ;;
 
@@ -317,7 +319,7 @@ case $case_name in
     d=$work/c4k-scatter
     attach_loop "$d/origin.img"
     before=$(sha "$d/origin.img")
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$d/origin.img"
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 4
     expect_err "origin image $d/origin.img is the backing file of $loop: detach it first"
     [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
@@ -334,7 +336,7 @@ case $case_name in
     swapon "$loop" 2>/dev/null || skip "swapon is not allowed here"
     cleanups+=("swapoff $loop")
     before=$(sha "$loop")
-    run_rc "$bin" -y --cow "$d/cow.img" --origin "$loop"
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
     expect_rc 4
     expect_err "is an active swap area: swapoff it first"
     [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"

@@ -92,16 +92,26 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) argv.push_back(a.c_str());
     out_.str("");
     err_.str("");
-    Console console{out_, err_, stdin_is_terminal_, [this]() -> std::optional<std::string> {
+    Console console{out_, err_, stdin_is_terminal_, stderr_is_terminal_,
+                    [this]() -> std::optional<std::string> {
                       if (answers_.empty()) return std::nullopt;
                       std::string a = answers_.front();
                       answers_.pop_front();
                       return a;
                     }};
     Environment env{view_,
-                    [this]() -> std::unique_ptr<IoEngine> {
-                      if (fail_write_nth_ >= 0) return std::make_unique<FailingWriteEngine>(fail_write_nth_);
-                      return std::make_unique<PsyncEngine>();
+                    [this](EngineKind kind) -> StatusOr<EngineChoice> {
+                      if (uring_unavailable_ && kind != EngineKind::kPsync) {
+                        if (kind == EngineKind::kUring) {
+                          return Status::Refused("io_uring is not available: io_uring_queue_init: Operation not permitted");
+                        }
+                        return EngineChoice{std::make_unique<PsyncEngine>(),
+                                            "io_uring is not available (io_uring_queue_init: Operation not permitted); using psync"};
+                      }
+                      if (fail_write_nth_ >= 0) {
+                        return EngineChoice{std::make_unique<FailingWriteEngine>(fail_write_nth_), ""};
+                      }
+                      return MakeEngine(kind);
                     },
                     nullptr, nullptr, DmDevicePath};
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
@@ -127,8 +137,10 @@ class CliTest : public ::testing::Test {
   std::ostringstream out_;
   std::ostringstream err_;
   bool stdin_is_terminal_ = false;
+  bool stderr_is_terminal_ = false;
   std::deque<std::string> answers_;
   int fail_write_nth_ = -1;
+  bool uring_unavailable_ = false;
 };
 
 // --- command line -----------------------------------------------------------
@@ -276,6 +288,64 @@ TEST_F(CliTest, PartialLastChunkIsClampedToTheOrigin) {
   expected_.resize(origin_.size());
   EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
   ExpectOriginReverted();
+}
+
+// --- I/O engines -------------------------------------------------------------------
+
+TEST_F(CliTest, UnknownEngineIsBadCommandLine) {
+  EXPECT_EQ(Run(Paths({"-y", "--io-engine", "aio"})), kExitBadCommandLine);
+  EXPECT_THAT(err_.str(), HasSubstr("aio not in {"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, EachEngineRevertsByteExact) {
+  for (const char* engine : {"psync", "uring", "auto"}) {
+    WriteFile(origin_path_, origin_);
+    EXPECT_EQ(Run(Paths({"-y", "--json", "--io-engine", engine})), kExitDone) << engine;
+    ExpectOriginReverted();
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("\"io_engine\":\""));
+}
+
+TEST_F(CliTest, AutoFallsBackToPsyncAndSaysSoWithVerbose) {
+  uring_unavailable_ = true;
+  EXPECT_EQ(Run(Paths({"-y", "-v"})), kExitDone);
+  EXPECT_THAT(err_.str(), HasSubstr("note: io_uring is not available (io_uring_queue_init: "
+                                    "Operation not permitted); using psync"));
+  ExpectOriginReverted();
+  WriteFile(origin_path_, origin_);
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  EXPECT_EQ(err_.str(), "");  // silent without -v
+}
+
+TEST_F(CliTest, ExplicitUringWhenUnavailableIsRefused) {
+  uring_unavailable_ = true;
+  EXPECT_EQ(Run(Paths({"-y", "--io-engine", "uring"})), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("io_uring is not available"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, ProgressOnRequestGoesToStderrAndJsonStaysClean) {
+  EXPECT_EQ(Run(Paths({"-y", "--json", "--progress"})), kExitDone);
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: 100% 0.0 MiB of 0.0 MiB"));
+  const std::string json = out_.str();
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 1);
+  EXPECT_THAT(json, StartsWith("{\"result\":\"reverted\""));
+}
+
+TEST_F(CliTest, NoProgressOnANonTerminalByDefault) {
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, TerminalGetsAProgressLine) {
+  stderr_is_terminal_ = true;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  EXPECT_THAT(err_.str(), HasSubstr("\rlvm-revert: 100%"));
+  EXPECT_EQ(err_.str().back(), '\n');
+  stderr_is_terminal_ = true;
+  EXPECT_EQ(Run(Paths({"-y", "-q"})), kExitDone);
+  EXPECT_EQ(err_.str(), "");  // -q: none
 }
 
 // --- confirmation ---------------------------------------------------------------

@@ -130,8 +130,12 @@ class LvmFormTest : public ::testing::Test {
     for (const auto& a : args) argv.push_back(a.c_str());
     out_.str("");
     err_.str("");
-    Console console{out_, err_, false, [] { return std::optional<std::string>(); }};
-    Environment env{view_, [this]() { return make_engine_(); }, &dm_, &lvm_,
+    Console console{out_, err_, false, false, [] { return std::optional<std::string>(); }};
+    Environment env{view_,
+                    [this](EngineKind) -> StatusOr<EngineChoice> {
+                      return EngineChoice{make_engine_(), ""};
+                    },
+                    &dm_, &lvm_,
                     [this](const std::string& name, dev_t) { return Path(name); }};
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
   }

@@ -1,0 +1,41 @@
+// A one-line progress display on stderr while the copy runs: percent,
+// bytes, rate and time left, as admins want from a long revert. Redrawn in
+// place on a terminal; on anything else (--progress) a line every few
+// seconds.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+
+namespace lvmrevert::cli {
+
+class ProgressMeter {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ProgressMeter(std::ostream& out, uint64_t total_bytes, bool terminal,
+                std::function<Clock::time_point()> now = Clock::now);
+
+  // Called with the bytes written so far; draws when enough time passed.
+  void Update(uint64_t done_bytes);
+  // Draws the final state and ends the line.
+  void Finish(uint64_t done_bytes);
+
+  // "  45% 123.4 MiB of 274.0 MiB  85.3 MiB/s  ETA 0:02"
+  static std::string Line(uint64_t done_bytes, uint64_t total_bytes, double seconds);
+
+ private:
+  void Draw(uint64_t done_bytes, bool final);
+
+  std::ostream& out_;
+  uint64_t total_bytes_;
+  bool terminal_;
+  std::function<Clock::time_point()> now_;
+  Clock::time_point start_;
+  Clock::time_point last_draw_;
+};
+
+}  // namespace lvmrevert::cli
