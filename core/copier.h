@@ -16,7 +16,7 @@ namespace lvmrevert {
 
 struct CopyOptions {
   // Largest single read or write. A multiple of 4096.
-  uint32_t max_io_bytes = 1 << 20;
+  uint32_t max_io_bytes = 2 << 20;
   // Called after each completed write with the bytes written so far.
   std::function<void(uint64_t bytes_written)> on_progress;
   // Polled between I/Os; returning a non-ok status stops the copy with it

@@ -11,7 +11,7 @@ namespace lvmrevert {
 
 enum class EngineKind { kAuto, kUring, kPsync };
 
-inline constexpr unsigned kDefaultQueueDepth = 32;
+inline constexpr unsigned kDefaultQueueDepth = 128;
 
 struct EngineChoice {
   std::unique_ptr<IoEngine> engine;

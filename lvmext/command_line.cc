@@ -63,6 +63,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                  "auto (io_uring, else psync), uring or psync")
       ->check(CLI::IsMember({"auto", "uring", "psync"}))
       ->type_name("ENGINE");
+  app.add_option("--queue-depth", options.queue_depth,
+                 "Reads and writes in flight with io_uring (default " +
+                     std::to_string(kDefaultQueueDepth) + ")")
+      ->check(CLI::Range(1u, 1024u))
+      ->type_name("N");
   app.add_flag("--progress", options.progress,
                "Show progress on stderr even when it is not a terminal");
   app.add_flag("--allow-invalidate", options.allow_invalidate,

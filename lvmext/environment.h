@@ -19,7 +19,7 @@ namespace lvmrevert::cli {
 
 struct Environment {
   safety::SystemView& view;
-  std::function<StatusOr<EngineChoice>(EngineKind)> make_engine;
+  std::function<StatusOr<EngineChoice>(EngineKind, unsigned queue_depth)> make_engine;
   DeviceMapper* dm = nullptr;
   LvmTools* lvm = nullptr;
   // Where to open the device-mapper device `name` (device number `dev`).

@@ -25,6 +25,7 @@ struct Options {
   int verbosity = 0;        // -v repeats
   bool quiet = false;
   EngineKind io_engine = EngineKind::kAuto;
+  unsigned queue_depth = kDefaultQueueDepth;  // requests in flight (io_uring)
   bool progress = false;  // --progress: also when stderr is not a terminal
 
   // LVM form only.

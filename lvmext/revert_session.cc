@@ -17,7 +17,7 @@ RevertSession::RevertSession(const Options& options, Console& console, Environme
 Report RevertSession::Run() {
   const auto start = std::chrono::steady_clock::now();
   // The engine reads the store's metadata as well as copying its data.
-  StatusOr<EngineChoice> engine = env_.make_engine(options_.io_engine);
+  StatusOr<EngineChoice> engine = env_.make_engine(options_.io_engine, options_.queue_depth);
   Status s = engine.status();
   if (engine.ok()) {
     engine_ = std::move(engine->engine);

@@ -86,7 +86,7 @@ Status StoreBuilder::Emit(WriteFn&& write) const {
     s = write(offset, std::span<const std::byte>(chunk));
     if (!s.ok()) return s;
   }
-  for (const auto& e : entries_) {
+  for (const auto& e : skip_data_ ? std::vector<store::DiskException>{} : entries_) {
     const uint64_t offset = e.new_chunk * chunk_bytes;
     if (e.new_chunk == 0 || geometry_.IsMetadataChunk(e.new_chunk) ||
         e.new_chunk >= StoreChunks() || offset + chunk_bytes > store_bytes) {

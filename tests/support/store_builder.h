@@ -26,6 +26,11 @@ class StoreBuilder {
   // areas and the zeroed area that ends a full table.
   StoreBuilder& SetStoreChunks(uint64_t chunks);
   store::DiskHeader& header() { return header_; }
+  // Leave data chunks unwritten (sparse): only the header and areas matter.
+  StoreBuilder& SkipData() {
+    skip_data_ = true;
+    return *this;
+  }
 
   const store::Geometry& geometry() const { return geometry_; }
   uint64_t chunk_size_bytes() const { return geometry_.chunk_size_bytes(); }
@@ -49,6 +54,7 @@ class StoreBuilder {
   std::vector<store::DiskException> entries_;
   uint64_t next_data_index_ = 0;
   std::optional<uint64_t> store_chunks_;
+  bool skip_data_ = false;
 };
 
 // The seed of the data chunks a StoreBuilder writes.

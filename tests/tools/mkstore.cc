@@ -105,7 +105,11 @@ int main(int argc, char** argv) {
   std::string pattern = "scatter";
   uint64_t run_chunks = 16;
   uint64_t seed = 1;
+  bool metadata_only = false;
   app.add_option("--out", out_dir, "Output directory")->required();
+  app.add_flag("--metadata-only", metadata_only,
+               "Write only the store's header and areas (sparse data) and a sparse origin: "
+               "for timing the reader and planner on huge tables");
   app.add_option("--chunk-sectors", chunk_sectors, "Chunk size in sectors");
   app.add_option("--origin-mib", origin_mib, "Origin size in MiB");
   app.add_option("--origin-tail-bytes", origin_tail_bytes, "Extra bytes after the last whole MiB");
@@ -133,8 +137,18 @@ int main(int argc, char** argv) {
     overwritten[c] = true;
   }
 
-  Status s = WriteImage(out_dir + "/expected.img", origin_bytes, chunk_bytes, {});
-  if (s.ok()) s = WriteImage(out_dir + "/origin.img", origin_bytes, chunk_bytes, overwritten);
+  Status s;
+  if (metadata_only) {
+    builder.SkipData();
+    const std::string origin = out_dir + "/origin.img";
+    UniqueFd fd(::open(origin.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid() || ::ftruncate(fd.get(), static_cast<off_t>(origin_bytes)) != 0) {
+      s = Status::FromErrno(errno, "create " + origin);
+    }
+  } else {
+    s = WriteImage(out_dir + "/expected.img", origin_bytes, chunk_bytes, {});
+    if (s.ok()) s = WriteImage(out_dir + "/origin.img", origin_bytes, chunk_bytes, overwritten);
+  }
   if (s.ok()) {
     const std::string cow = out_dir + "/cow.img";
     UniqueFd fd(::open(cow.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));

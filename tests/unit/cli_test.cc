@@ -100,7 +100,7 @@ class CliTest : public ::testing::Test {
                       return a;
                     }};
     Environment env{view_,
-                    [this](EngineKind kind) -> StatusOr<EngineChoice> {
+                    [this](EngineKind kind, unsigned depth) -> StatusOr<EngineChoice> {
                       if (uring_unavailable_ && kind != EngineKind::kPsync) {
                         if (kind == EngineKind::kUring) {
                           return Status::Refused("io_uring is not available: io_uring_queue_init: Operation not permitted");
@@ -111,7 +111,7 @@ class CliTest : public ::testing::Test {
                       if (fail_write_nth_ >= 0) {
                         return EngineChoice{std::make_unique<FailingWriteEngine>(fail_write_nth_), ""};
                       }
-                      return MakeEngine(kind);
+                      return MakeEngine(kind, depth);
                     },
                     nullptr, nullptr, DmDevicePath};
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);

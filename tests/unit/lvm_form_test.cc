@@ -132,7 +132,7 @@ class LvmFormTest : public ::testing::Test {
     err_.str("");
     Console console{out_, err_, false, false, [] { return std::optional<std::string>(); }};
     Environment env{view_,
-                    [this](EngineKind) -> StatusOr<EngineChoice> {
+                    [this](EngineKind, unsigned) -> StatusOr<EngineChoice> {
                       return EngineChoice{make_engine_(), ""};
                     },
                     &dm_, &lvm_,

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# lvm-revert throughput benchmark. Not a test: it prints figures.
+#
+#   tests/bench/run-bench.sh [--runs N] [--dir DIR] [--quick] [--no-vm]
+#
+# On generated stores in the kernel's layout (tests/tools/mkstore.cc, whose
+# layout the VM suite checks byte for byte against the kernel), each method
+# runs on a fresh copy of the origin after dropping the page cache; the best
+# of N runs counts, and every result is compared byte for byte with the
+# expected image. Methods:
+#   lvm-revert        offline form, io_uring engine (the default)
+#   lvm-revert psync  offline form, --io-engine psync
+#   buffered          pread/pwrite through the page cache, one fsync (tests/bench/buffered_revert.cc)
+#   2008 dd lines     `lvm-revert --format dd` lines, each dd with oflag=direct, run by bash
+#   dd sequential     dd iflag=direct oflag=direct bs=1M of the same number of bytes
+#   fio copy limit    fio reading and writing the same byte counts concurrently, QD16 each
+#   fio randwrite 4k  fio --rw=randwrite --bs=4k --iodepth=32 --direct=1 (4 KiB patterns)
+# Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
+# million exceptions, and (unless --no-vm) lvconvert --merge against
+# lvm-revert on identical snapshots in one VM boot.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+runs=5
+dir=${BENCH_DIR:-/var/tmp/lvm-revert-bench}
+quick=0
+vm=1
+while (($#)); do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --dir) dir=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --no-vm) vm=0; shift ;;
+    *) echo "usage: $0 [--runs N] [--dir DIR] [--quick] [--no-vm]" >&2; exit 3 ;;
+  esac
+done
+[[ $(id -u) == 0 ]] || { echo "run-bench: needs root (drop_caches, loop-free but /proc/sys writes)" >&2; exit 3; }
+
+"$top/scripts/setup.sh"
+build=$top/build-bench
+# -O2, as distributions build it.
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)" --target lvm-revert lvm-revert-mkstore buffered-revert >/dev/null
+bin=$build/lvmext/lvm-revert
+mkstore=$build/tests/lvm-revert-mkstore
+buffered=$build/tests/buffered-revert
+mkdir -p "$dir"
+results=$dir/results.tsv
+: >"$results"
+
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+cached_kib() { awk '/^Cached:/ { print $2 }' /proc/meminfo; }
+now() { date +%s.%N; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+# dataset NAME MKSTORE-ARGS...: generated once, reused by later runs.
+dataset() {
+  local name=$1
+  shift
+  if [[ ! -f $dir/$name/done ]]; then
+    mkdir -p "$dir/$name"
+    echo "generating $name: mkstore $*" >&2
+    "$mkstore" --out "$dir/$name" "$@" >"$dir/$name/mkstore.out"
+    touch "$dir/$name/done"
+  fi
+}
+
+# data_bytes NAME: bytes a revert writes (from the plan).
+data_bytes() {
+  "$bin" --dry-run --json --cow "$dir/$1/cow.img" --origin "$dir/$1/origin.img" |
+    grep -o '"runs":[0-9]*,"bytes":[0-9]*' | sed 's/.*"bytes"://'
+}
+
+# timed NAME METHOD CHECK CMD...: best wall time of $runs runs; each on a fresh
+# copy of the origin (work.img) after dropping caches. CHECK=1 compares
+# work.img with expected.img. Records page-cache growth and peak RSS of the
+# best run.
+timed() {
+  local name=$1 method=$2 check=$3
+  shift 3
+  local d=$dir/$name best="" i t0 t1 secs cached0 cached1 rss
+  for ((i = 0; i < runs; i++)); do
+    cp "$d/origin.img" "$d/work.img"
+    drop_caches
+    cached0=$(cached_kib)
+    t0=$(now)
+    /usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null
+    t1=$(now)
+    cached1=$(cached_kib)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    if [[ $check == 1 ]] && ! cmp -s "$d/work.img" "$d/expected.img"; then
+      echo "run-bench: $method on $name: result differs from expected.img" >&2
+      exit 1
+    fi
+    if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$secs
+      rss=$(cat "$dir/rss")
+      growth=$(((cached1 - cached0) / 1024))
+    fi
+  done
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$method" "$best" "$rss" "$growth" >>"$results"
+  echo "  $name / $method: best ${best}s, peak RSS ${rss} KiB, page cache +${growth} MiB" >&2
+}
+
+bench_pattern() {
+  local name=$1 fourk=$2
+  local d=$dir/$name bytes
+  bytes=$(data_bytes "$name")
+  echo "$name: $(cat "$d/mkstore.out"), plan writes $bytes bytes" >&2
+  printf '%s\tbytes\t%s\t\t\n' "$name" "$bytes" >>"$results"
+  timed "$name" "lvm-revert" 1 "$bin" -y -q --cow "$d/cow.img" --origin "$d/work.img"
+  timed "$name" "lvm-revert psync" 1 "$bin" -y -q --io-engine psync --cow "$d/cow.img" --origin "$d/work.img"
+  timed "$name" "buffered" 1 "$buffered" "$d/cow.img" "$d/work.img"
+  "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img" |
+    sed 's/ conv=notrunc$/ oflag=direct conv=notrunc status=none/' >"$d/plan-direct.sh"
+  # fio_timed NAME METHOD FIO-ARGS...: like timed, but the time is what fio
+# measured for its slowest job (its own start-up left out).
+fio_timed() {
+  local name=$1 method=$2
+  shift 2
+  local d=$dir/$name best="" i secs
+  for ((i = 0; i < runs; i++)); do
+    cp "$d/origin.img" "$d/work.img"
+    drop_caches
+    fio --output-format=json --output="$dir/fio.json" "$@" >/dev/null
+    secs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.3f" % (max(max(j["read"]["runtime"], j["write"]["runtime"]) for j in d["jobs"]) / 1000))' "$dir/fio.json")
+    if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs; fi
+  done
+  printf '%s\t%s\t%s\t\t\n' "$name" "$method" "$best" >>"$results"
+  echo "  $name / $method: best ${best}s (fio runtime)" >&2
+}
+
+# The 2008 way: one dd per run, with oflag=direct added.
+  # Slow: two runs are enough to take the best of.
+  local runs_saved=$runs
+  runs=$((runs < 2 ? runs : 2))
+  timed "$name" "2008 dd lines" 1 env origin="$d/work.img" cow="$d/cow.img" bash "$d/plan-direct.sh"
+  runs=$runs_saved
+  local mibs=$((bytes / 1048576))
+  timed "$name" "dd sequential" 0 dd if="$d/cow.img" of="$d/work.img" bs=1M count="$mibs" \
+    iflag=direct oflag=direct conv=notrunc status=none
+  fio_timed "$name" "fio copy limit" --direct=1 --bs=1M --iodepth=16 \
+    --ioengine=io_uring --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" \
+    --name=write --filename="$d/work.img" --rw=write --size="${mibs}M"
+  if [[ $fourk == 1 ]]; then
+    fio_timed "$name" "fio randwrite 4k" --direct=1 --bs=4k --iodepth=32 \
+      --ioengine=io_uring --name=randwrite --filename="$d/work.img" --rw=randwrite \
+      --size="$(stat -c %s "$d/origin.img")" --io_size="${mibs}M"
+  fi
+}
+
+if [[ $quick == 1 ]]; then
+  dataset c64k-runs --chunk-sectors 128 --origin-mib 512 --exceptions 4096 --pattern runs --run-chunks 16 --seed 1
+  dataset c4k-scatter --chunk-sectors 8 --origin-mib 256 --exceptions 16384 --pattern scatter --seed 2
+  bench_pattern c64k-runs 0
+  bench_pattern c4k-scatter 1
+else
+  dataset c64k-runs --chunk-sectors 128 --origin-mib 2048 --exceptions 16384 --pattern runs --run-chunks 16 --seed 1
+  dataset c64k-scatter --chunk-sectors 128 --origin-mib 2048 --exceptions 8192 --pattern scatter --seed 4
+  dataset c4k-scatter --chunk-sectors 8 --origin-mib 1024 --exceptions 65536 --pattern scatter --seed 2
+  dataset c4k-runs --chunk-sectors 8 --origin-mib 1024 --exceptions 65536 --pattern runs --run-chunks 64 --seed 3
+  dataset c512k-runs --chunk-sectors 1024 --origin-mib 2048 --exceptions 1024 --pattern runs --run-chunks 4 --seed 5
+  for p in c64k-runs c64k-scatter c512k-runs; do bench_pattern "$p" 0; done
+  for p in c4k-scatter c4k-runs; do bench_pattern "$p" 1; done
+
+  # Memory: a 2 GiB store of 4 KiB chunks (524288 exceptions).
+  dataset mem-2g --chunk-sectors 8 --origin-mib 3072 --exceptions 524288 --pattern scatter --seed 6
+  printf '%s\tbytes\t%s\t\t\n' mem-2g "$(data_bytes mem-2g)" >>"$results"
+  runs_saved=$runs; runs=1
+  timed mem-2g "lvm-revert" 1 "$bin" -y -q --cow "$dir/mem-2g/cow.img" --origin "$dir/mem-2g/work.img"
+  timed mem-2g "buffered" 1 "$buffered" "$dir/mem-2g/cow.img" "$dir/mem-2g/work.img"
+  runs=$runs_saved
+fi
+
+# The reader and planner on a million exceptions (metadata only, sparse data).
+dataset meta-1m --chunk-sectors 8 --origin-mib 8192 --exceptions 1000000 --pattern scatter --seed 7 --metadata-only
+drop_caches
+/usr/bin/time -f "%U %S %e %M" -o "$dir/meta.time" "$bin" --dry-run -q --cow "$dir/meta-1m/cow.img" --origin "$dir/meta-1m/origin.img"
+read -r meta_user meta_sys meta_wall meta_rss <"$dir/meta.time"
+
+# lvconvert --merge against lvm-revert, in one VM boot.
+vm_line=""
+if [[ $vm == 1 ]]; then
+  if (cd "$top" && tests/vm/run-in-vm.sh --disk 2G --env LVM_REVERT="$bin" -- bash tests/bench/vm-merge.sh) >"$dir/vm.log" 2>&1; then
+    vm_line=$(grep '^vm-bench' "$dir/vm.log" || true)
+  else
+    vm_line="vm-bench failed: see $dir/vm.log"
+  fi
+fi
+
+# --- the table ---------------------------------------------------------------
+echo
+echo "lvm-revert benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r), best of $runs"
+echo "data in $dir ($(findmnt -no FSTYPE,SOURCE -T "$dir" | tr -s ' '))"
+echo
+awk -F'\t' '
+  $2 == "bytes" { bytes[$1] = $3; order[++n] = $1; next }
+  { t[$1 "|" $2] = $3; rss[$1 "|" $2] = $4; pc[$1 "|" $2] = $5; methods[$1] = methods[$1] "|" $2 }
+  END {
+    printf "%-13s %-17s %9s %10s %9s %12s %11s\n", "pattern", "method", "seconds", "MiB/s", "vs ours", "peak RSS", "page cache"
+    for (i = 1; i <= n; i++) {
+      p = order[i]; ours = t[p "|lvm-revert"]
+      m = split(substr(methods[p], 2), ms, "|")
+      for (j = 1; j <= m; j++) {
+        k = p "|" ms[j]
+        rate = t[k] > 0 ? bytes[p] / 1048576 / t[k] : 0
+        ratio = ours > 0 && t[k] > 0 ? t[k] / ours : 0
+        if (rss[k] == "") printf "%-13s %-17s %9.3f %10.1f %8.2fx %12s %11s\n", p, ms[j], t[k], rate, ratio, "-", "-"
+        else printf "%-13s %-17s %9.3f %10.1f %8.2fx %8d KiB %+7d MiB\n", p, ms[j], t[k], rate, ratio, rss[k], pc[k]
+      }
+      printf "\n"
+    }
+  }' "$results"
+echo "\"vs ours\" is that method's time divided by lvm-revert's: above 1 means lvm-revert is faster."
+echo "fio rows are fio's own runtime; the others are wall time of the whole command (start-up, checks, flush)."
+echo
+echo "planner: 1,000,000 exceptions read, validated and planned (--dry-run): ${meta_user}s user + ${meta_sys}s sys CPU, ${meta_wall}s wall, peak RSS ${meta_rss} KiB"
+[[ -z $vm_line ]] || echo "$vm_line"
