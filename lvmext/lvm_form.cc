@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "core/sibling_impact.h"
 #include "lvmext/dm_table.h"
@@ -87,27 +88,19 @@ class LvmRevert final : public RevertSession {
     if (env_.dm == nullptr || env_.lvm == nullptr) {
       return Status::Refused("the LVM form needs device-mapper and the LVM tools");
     }
-    StatusOr<LvmConfig> config = env_.lvm->ReadConfig();
-    if (!config.ok()) return config.status().WithPrefix("reading LVM's configuration");
-    config_ = *config;
-
     // No LVM command may change the VG under us: take its lock first, as an
-    // LVM command that modifies the VG would (a dry run only reads).
-    StatusOr<VgLock> lock = VgLock::Acquire(
-        config_.locking_dir, origin_ref_.vg,
-        options_.dry_run ? LockMode::kShared : LockMode::kExclusive, [this] {
-          if (!options_.quiet) {
-            console_.err << "lvm-revert: waiting for the lock on volume group "
-                         << origin_ref_.vg << " (another LVM command holds it)\n";
-          }
-        });
-    if (!lock.ok()) return lock.status();
-    lock_ = std::move(lock).value();
+    // LVM command that modifies the VG would (a dry run only reads). The lock
+    // lives in LVM's locking_dir, which lvmconfig tells; LVM's default is
+    // nearly always right, so lock there and ask lvmconfig and lvs at once,
+    // and redo both in order only when the configuration says otherwise.
+    std::string report;
+    Status s = LockAndReadView(&report);
+    if (!s.ok()) return s;
     Note("holding " + lock_.path());
     MaybeDebugPause("locked");
     if (Interrupted()) return Status::Refused("interrupted");
 
-    Status s = CheckLvmView();
+    s = CheckLvmView(report);
     if (!s.ok()) return s;
     StatusOr<SnapshotTopology> topology = ResolveTopology(*env_.dm, view_, *origin_lv_, *snapshot_lv_);
     if (!topology.ok()) return topology.status();
@@ -119,6 +112,13 @@ class LvmRevert final : public RevertSession {
     if (!s.ok()) return s;
     s = OpenDevices();
     if (!s.ok()) return s;
+    // Nobody may write to the snapshot while its store is read and copied.
+    // With -y nothing waits for a person, so suspend before reading: the
+    // store is then read once, already stable.
+    if (!options_.dry_run && options_.assume_yes) {
+      s = SuspendSnapshot();
+      if (!s.ok()) return s;
+    }
 
     if (origin_.size_bytes < topo_.snapshot_length_bytes) {
       return Status::Refused("origin " + origin_path_ + " (" + std::to_string(origin_.size_bytes) +
@@ -149,29 +149,18 @@ class LvmRevert final : public RevertSession {
       Say("Dry run: nothing was written.");
       return Status::Ok();
     }
-    Status s = ConfirmRevert(origin_ref_.full(), snapshot_ref_.full());
-    if (!s.ok()) return s;
-
-    // Nobody may write to the snapshot while we copy from its store.
-    SuspendedDevice suspended(*env_.dm, topo_.snapshot.name,
-                              UdevPolicy{options_.udev_sync && config_.udev_sync,
-                                         SnapshotResumeUdevFlags(config_.udev_rules,
-                                                                 config_.verify_udev_operations)});
-    s = suspended.Suspend();
-    if (!s.ok()) return s.WithPrefix("suspending " + topo_.snapshot.name);
-    if (!suspended.memory_locked()) Note("mlockall failed; continuing without locked memory");
-    Note("suspended " + topo_.snapshot.name);
-
-    // The store was read before the prompt; it must still say the same.
-    s = CheckStoreUnchanged();
-    if (s.ok()) s = CopyPlanToOrigin(cow_, origin_);
-    Status resumed = suspended.Resume();
-    if (!resumed.ok()) {
-      const Status r = resumed.WithPrefix("resuming " + topo_.snapshot.name +
-                                          " failed; run: dmsetup resume " + topo_.snapshot.name);
-      return s.ok() ? Status::Incomplete(r.message()) : s;
+    Status s;
+    if (!suspended_) {
+      s = ConfirmRevert(origin_ref_.full(), snapshot_ref_.full());
+      if (!s.ok()) return s;
+      s = SuspendSnapshot();
+      if (!s.ok()) return s;
+      // The store was read before the prompt; it must still say the same.
+      s = CheckStoreUnchanged();
+      if (!s.ok()) return s;
     }
-    Note("resumed " + topo_.snapshot.name);
+    s = CopyPlanToOrigin(cow_, origin_);
+    if (s.ok()) s = ResumeSnapshot();
     if (!s.ok()) return s;
 
     report_.result = Result::kReverted;
@@ -196,15 +185,84 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  StatusOr<VgLock> Lock(const std::string& locking_dir) {
+    return VgLock::Acquire(
+        locking_dir, origin_ref_.vg, options_.dry_run ? LockMode::kShared : LockMode::kExclusive,
+        [this] {
+          if (!options_.quiet) {
+            console_.err << "lvm-revert: waiting for the lock on volume group "
+                         << origin_ref_.vg << " (another LVM command holds it)\n";
+          }
+        });
+  }
+
+  // Takes the VG lock, reads LVM's configuration into config_ and, under
+  // the lock, LVM's report of the VG into `report`.
+  Status LockAndReadView(std::string* report) {
+    const std::string guess = env_.lvm->default_locking_dir();
+    StatusOr<VgLock> lock = Lock(guess);
+    if (lock.ok()) lock_ = std::move(lock).value();
+    if (!lock.ok() && lock.status().code() == StatusCode::kRefused) return lock.status();
+    ConfigAndReport both = env_.lvm->ReadConfigAndReportVg(origin_ref_.vg);
+    if (!both.config_status.ok()) {
+      return both.config_status.WithPrefix("reading LVM's configuration");
+    }
+    config_ = both.config;
+    Status report_status = both.report_status;
+    *report = std::move(both.report);
+    if (!lock.ok() || config_.locking_dir != guess) {
+      // The report was read without LVM's real lock: lock, then read again.
+      lock_.Release();
+      lock = Lock(config_.locking_dir);
+      if (!lock.ok()) return lock.status();
+      lock_ = std::move(lock).value();
+      StatusOr<std::string> again = env_.lvm->ReportVg(origin_ref_.vg);
+      report_status = again.status();
+      if (again.ok()) *report = std::move(again).value();
+    }
+    if (report_status.code() == StatusCode::kNotFound) return Status::Refused(report_status.message());
+    return report_status;
+  }
+
+  Status SuspendSnapshot() {
+    suspended_.emplace(*env_.dm, topo_.snapshot.name,
+                       UdevPolicy{options_.udev_sync && config_.udev_sync,
+                                  SnapshotResumeUdevFlags(config_.udev_rules,
+                                                          config_.verify_udev_operations)});
+    Status s = suspended_->Suspend();
+    if (!s.ok()) {
+      suspended_.reset();
+      return s.WithPrefix("suspending " + topo_.snapshot.name);
+    }
+    if (!suspended_->memory_locked()) Note("mlockall failed; continuing without locked memory");
+    Note("suspended " + topo_.snapshot.name);
+    return Status::Ok();
+  }
+
+  Status ResumeSnapshot() {
+    if (!suspended_) return Status::Ok();
+    Status s = suspended_->Resume();
+    suspended_.reset();
+    if (!s.ok()) {
+      return Status::Incomplete("resuming " + topo_.snapshot.name + " failed (" + s.message() +
+                                "); run: dmsetup resume " + topo_.snapshot.name);
+    }
+    Note("resumed " + topo_.snapshot.name);
+    return Status::Ok();
+  }
+
+  // Whatever happened, nothing stays suspended.
+  Status Cleanup(Status status) override {
+    Status resumed = ResumeSnapshot();
+    if (resumed.ok()) return status;
+    // A device left suspended needs the admin, whatever else happened.
+    return status.code() == StatusCode::kIncomplete ? status : resumed;
+  }
+
   // LVM's own view: does the pair exist, is it an old-style snapshot of
   // that origin, and is no merge pending?
-  Status CheckLvmView() {
-    StatusOr<std::string> lvs = env_.lvm->ReportVg(origin_ref_.vg);
-    if (!lvs.ok()) {
-      if (lvs.status().code() == StatusCode::kNotFound) return Status::Refused(lvs.status().message());
-      return lvs.status();
-    }
-    StatusOr<LvmView> view = LvmView::Parse(*lvs);
+  Status CheckLvmView(const std::string& report) {
+    StatusOr<LvmView> view = LvmView::Parse(report);
     if (!view.ok()) return view.status();
     view_ = std::move(view).value();
 
@@ -405,6 +463,7 @@ class LvmRevert final : public RevertSession {
   DeviceFile snapshot_;
   DeviceFile cow_;
   std::vector<DeviceFile> sibling_cows_;
+  std::optional<SuspendedDevice> suspended_;
 };
 
 }  // namespace

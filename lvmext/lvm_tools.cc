@@ -1,6 +1,7 @@
 #include "lvmext/lvm_tools.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,71 +24,85 @@ struct Output {
   std::string err;
 };
 
-// Runs argv, capturing stdout and stderr. LVM warns about inherited fds, so
-// ours are all O_CLOEXEC and the warning is also silenced.
-StatusOr<Output> Run(const std::vector<std::string>& argv) {
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Status::FromErrno(errno, "pipe");
-  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]);
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Status::FromErrno(errno, "pipe");
-  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
+// A started command whose stdout and stderr go to memory files, so several
+// can run at once without juggling pipes.
+struct Running {
+  pid_t pid = -1;
+  std::string name;
+  UniqueFd out;
+  UniqueFd err;
+};
+
+StatusOr<Running> Start(const std::vector<std::string>& argv) {
+  Running r;
+  r.name = argv[0];
+  r.out = UniqueFd(::memfd_create("lvm-revert-out", MFD_CLOEXEC));
+  r.err = UniqueFd(::memfd_create("lvm-revert-err", MFD_CLOEXEC));
+  if (!r.out.valid() || !r.err.valid()) return Status::FromErrno(errno, "memfd_create");
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, r.out.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, r.err.get(), STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
+  // LVM warns about inherited fds; ours are all O_CLOEXEC, so silence it.
   std::vector<std::string> env_storage;
   for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
   env_storage.emplace_back("LVM_SUPPRESS_FD_WARNINGS=1");
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<char*> args;
   std::vector<std::string> argv_storage = argv;
+  std::vector<char*> args;
   for (auto& a : argv_storage) args.push_back(a.data());
   args.push_back(nullptr);
 
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  const int rc = ::posix_spawnp(&r.pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  out_write.reset();
-  err_write.reset();
   if (rc != 0) return Status::FromErrno(rc, "running " + argv[0]);
+  return r;
+}
 
-  Output result;
-  // Read both pipes without deadlocking on a full one.
-  int open_pipes = 2;
-  char buf[4096];
-  while (open_pipes > 0) {
-    fd_set set;
-    FD_ZERO(&set);
-    if (out_read.valid()) FD_SET(out_read.get(), &set);
-    if (err_read.valid()) FD_SET(err_read.get(), &set);
-    const int maxfd = std::max(out_read.get(), err_read.get());
-    if (::select(maxfd + 1, &set, nullptr, nullptr, nullptr) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (auto* p : {&out_read, &err_read}) {
-      if (!p->valid() || !FD_ISSET(p->get(), &set)) continue;
-      const ssize_t n = ::read(p->get(), buf, sizeof buf);
-      if (n <= 0) {
-        p->reset();
-        --open_pipes;
-      } else {
-        (p == &out_read ? result.out : result.err).append(buf, static_cast<size_t>(n));
-      }
-    }
+std::string ReadAll(int fd) {
+  std::string text;
+  char buf[8192];
+  off_t at = 0;
+  for (;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, at);
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    at += n;
   }
+  return text;
+}
+
+StatusOr<Output> Finish(Running& r) {
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Status::FromErrno(errno, "waiting for " + argv[0]);
+  while (::waitpid(r.pid, &status, 0) < 0) {
+    if (errno != EINTR) return Status::FromErrno(errno, "waiting for " + r.name);
   }
+  Output result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadAll(r.out.get());
+  result.err = ReadAll(r.err.get());
   return result;
 }
+
+StatusOr<Output> Run(const std::vector<std::string>& argv) {
+  StatusOr<Running> r = Start(argv);
+  if (!r.ok()) return r.status();
+  return Finish(*r);
+}
+
+std::vector<std::string> LvsCommand(const std::string& vg) {
+  return {"lvs", "--readonly", "--reportformat", "json", "--units", "b", "--nosuffix", "-a",
+          "-o", kLvsFields, vg};
+}
+
+const std::vector<std::string> kLvmconfigCommand = {
+    "lvmconfig", "--typeconfig", "full", "global/locking_dir", "activation/udev_sync",
+    "activation/udev_rules", "activation/verify_udev_operations"};
 
 std::string FirstLine(const std::string& text) {
   std::istringstream in(text);
@@ -128,9 +143,7 @@ LvmConfig ParseLvmConfig(const std::string& text) {
   return config;
 }
 
-StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
-  StatusOr<Output> r = Run({"lvs", "--readonly", "--reportformat", "json", "--units", "b",
-                            "--nosuffix", "-a", "-o", kLvsFields, vg});
+static StatusOr<std::string> LvsResult(const std::string& vg, StatusOr<Output> r) {
   if (!r.ok()) return r.status();
   if (r->exit_code != 0) {
     const std::string message = FirstLine(r->err);
@@ -143,16 +156,45 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
   return r->out;
 }
 
-StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() {
-  StatusOr<Output> r = Run({"lvmconfig", "--typeconfig", "full", "global/locking_dir",
-                            "activation/udev_sync", "activation/udev_rules",
-                            "activation/verify_udev_operations"});
+static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
   if (!r.ok()) return r.status();
   if (r->exit_code != 0) {
     return Status::IOError("lvmconfig failed (exit " + std::to_string(r->exit_code) +
                            "): " + FirstLine(r->err));
   }
   return ParseLvmConfig(r->out);
+}
+
+StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
+  return LvsResult(vg, Run(LvsCommand(vg)));
+}
+
+StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() { return LvmconfigResult(Run(kLvmconfigCommand)); }
+
+ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
+  ConfigAndReport both;
+  StatusOr<LvmConfig> config = ReadConfig();
+  both.config_status = config.status();
+  if (config.ok()) both.config = *config;
+  StatusOr<std::string> report = ReportVg(vg);
+  both.report_status = report.status();
+  if (report.ok()) both.report = *report;
+  return both;
+}
+
+ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
+  ConfigAndReport both;
+  StatusOr<Running> lvmconfig = Start(kLvmconfigCommand);
+  StatusOr<Running> lvs = Start(LvsCommand(vg));
+  StatusOr<LvmConfig> config =
+      LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
+  StatusOr<std::string> report =
+      LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status()));
+  both.config_status = config.status();
+  if (config.ok()) both.config = *config;
+  both.report_status = report.status();
+  if (report.ok()) both.report = *report;
+  return both;
 }
 
 Status ProcessLvmTools::RemoveLv(const LvRef& lv) {

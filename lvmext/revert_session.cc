@@ -26,6 +26,7 @@ Report RevertSession::Run() {
     s = Prepare();
   }
   if (s.ok()) s = Execute();
+  s = Cleanup(s);
   report_.status = s;
   if (!s.ok()) {
     // Only a failure after writing began, or an I/O error, is a failure;

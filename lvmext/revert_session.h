@@ -31,6 +31,8 @@ class RevertSession {
   virtual Status Prepare() = 0;
   // The dry-run end, or confirmation and the copy.
   virtual Status Execute() = 0;
+  // Runs last, whatever happened before; returns the run's final status.
+  virtual Status Cleanup(Status status) { return status; }
 
   // Reads and validates the store on `cow`, whose origin is origin_bytes long.
   StatusOr<ExceptionStore> ReadStore(const DeviceFile& cow, uint64_t origin_bytes);

@@ -76,11 +76,22 @@ class FakeLvmTools final : public cli::LvmTools {
   cli::LvmConfig config;
   std::vector<std::string> removed;
 
+  std::string default_dir;  // empty: the configured one
+  int reports = 0;
+  int configs = 0;
+
   StatusOr<std::string> ReportVg(const std::string& vg) override {
+    ++reports;
     if (vg_missing) return Status::NotFound("volume group " + vg + " not found");
     return lvs_json;
   }
-  StatusOr<cli::LvmConfig> ReadConfig() override { return config; }
+  StatusOr<cli::LvmConfig> ReadConfig() override {
+    ++configs;
+    return config;
+  }
+  std::string default_locking_dir() const override {
+    return default_dir.empty() ? config.locking_dir : default_dir;
+  }
   Status RemoveLv(const cli::LvRef& lv) override {
     removed.push_back(lv.full());
     return Status::Ok();

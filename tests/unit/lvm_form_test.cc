@@ -130,7 +130,12 @@ class LvmFormTest : public ::testing::Test {
     for (const auto& a : args) argv.push_back(a.c_str());
     out_.str("");
     err_.str("");
-    Console console{out_, err_, false, false, [] { return std::optional<std::string>(); }};
+    Console console{out_, err_, stdin_is_terminal_, false, [this]() -> std::optional<std::string> {
+                      if (answers_.empty()) return std::nullopt;
+                      std::string a = answers_.front();
+                      answers_.erase(answers_.begin());
+                      return a;
+                    }};
     Environment env{view_,
                     [this](EngineKind, unsigned) -> StatusOr<EngineChoice> {
                       return EngineChoice{make_engine_(), ""};
@@ -161,6 +166,8 @@ class LvmFormTest : public ::testing::Test {
   };
   std::ostringstream out_;
   std::ostringstream err_;
+  bool stdin_is_terminal_ = false;
+  std::vector<std::string> answers_;
 };
 
 TEST_F(LvmFormTest, RevertsThroughTheOriginWithTheSnapshotSuspended) {
@@ -171,6 +178,21 @@ TEST_F(LvmFormTest, RevertsThroughTheOriginWithTheSnapshotSuspended) {
   EXPECT_THAT(out_.str(), HasSubstr("Reverted " + Path("vg-lv") + ": wrote 20480 bytes"));
   struct stat st {};
   EXPECT_NE(::stat((config_dir_ + "/V_vg").c_str(), &st), 0) << "lock file left behind";
+}
+
+TEST_F(LvmFormTest, DefaultLockDirReadsTheViewOnce) {
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(lvm_.configs, 1);
+  EXPECT_EQ(lvm_.reports, 1);
+}
+
+TEST_F(LvmFormTest, ConfiguredLockDirElsewhereLocksThereAndReadsAgain) {
+  lvm_.default_dir = dir_.File("default-lock");
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(lvm_.reports, 2);  // the first report was not read under LVM's lock
+  struct stat st {};
+  EXPECT_NE(::stat(dir_.File("default-lock/V_vg").c_str(), &st), 0);
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
 }
 
 TEST_F(LvmFormTest, DevPathFormWorks) {
@@ -201,7 +223,8 @@ TEST_F(LvmFormTest, SiblingThatWouldOverflowIsRefused) {
                          "sibling snapshot vg/sib would overflow: the revert makes it save 5 more "
                          "chunks but it has room for 4; the kernel would invalidate it. Extend it "
                          "first (lvextend -L +1M vg/sib) or pass --allow-invalidate");
-  EXPECT_TRUE(dm_.calls.empty());
+  // With -y the store is read under suspension; the refusal resumes it.
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
 }
 
 TEST_F(LvmFormTest, SiblingOverflowDryRunIsRefusedToo) {
@@ -362,13 +385,46 @@ TEST_F(LvmFormTest, DifferentVolumeGroupsAreRefused) {
                          "must be in the same volume group (vg/lv, other/snap)");
 }
 
-TEST_F(LvmFormTest, StoreChangedWhileWaitingIsRefusedAndResumed) {
+TEST_F(LvmFormTest, WithYesTheStoreIsReadUnderSuspension) {
+  // Whatever the store holds once the snapshot is suspended is what gets
+  // reverted: here an exception added just before the suspend took effect.
   dm_.on_suspend = [this](const std::string&) {
     StoreBuilder changed = snap_store_;
     changed.Add(20);
     WriteFile(Path("vg-snap-cow"), changed.Build());
   };
-  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitRefused);
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  FillChunk(kSnapshotDataSeed, 20, std::span(expected_).subspan(20 * kChunk, kChunk));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+}
+
+TEST_F(LvmFormTest, PromptedRevertSuspendsAfterTheAnswer) {
+  stdin_is_terminal_ = true;
+  answers_ = {"y"};
+  EXPECT_EQ(Run({"vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("Really revert vg/lv to vg/snap (0.02 MiB in 3 runs)? [y/n]: "));
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, PromptAnsweredNoSuspendsNothing) {
+  stdin_is_terminal_ = true;
+  answers_ = {"n"};
+  ExpectRefusedUnchanged({"vg/lv", "vg/snap"}, "revert aborted at the prompt");
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
+TEST_F(LvmFormTest, StoreChangedWhileWaitingIsRefusedAndResumed) {
+  // Between the prompt and the suspend, something added an exception.
+  stdin_is_terminal_ = true;
+  answers_ = {"y"};
+  dm_.on_suspend = [this](const std::string&) {
+    StoreBuilder changed = snap_store_;
+    changed.Add(20);
+    WriteFile(Path("vg-snap-cow"), changed.Build());
+  };
+  EXPECT_EQ(Run({"vg/lv", "vg/snap"}), kExitRefused);
   EXPECT_THAT(err_.str(), HasSubstr("the snapshot's exception store changed after it was read"));
   EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
