@@ -14,6 +14,8 @@
 #   2008 dd lines     `lvm-revert --format dd` lines, each dd with oflag=direct, run by bash
 #   dd sequential     dd iflag=direct oflag=direct bs=1M of the same number of bytes
 #   fio copy limit    fio reading and writing the same byte counts concurrently, QD16 each
+#   fio same pattern  the same, but the writes random at the pattern's write size (the
+#                     chunk, or the run for runs patterns): the device's limit for this shape
 #   fio randwrite 4k  fio --rw=randwrite --bs=4k --iodepth=32 --direct=1 (4 KiB patterns)
 # Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
 # million exceptions, and (unless --no-vm) lvconvert --merge against
@@ -101,8 +103,10 @@ timed() {
   echo "  $name / $method: best ${best}s, peak RSS ${rss} KiB, page cache +${growth} MiB" >&2
 }
 
+# bench_pattern NAME FOURK WRITE_BLOCK: WRITE_BLOCK is the size of the
+# pattern's writes (a chunk, or a whole run), for the same-pattern fio job.
 bench_pattern() {
-  local name=$1 fourk=$2
+  local name=$1 fourk=$2 wbs=$3
   local d=$dir/$name bytes
   bytes=$(data_bytes "$name")
   echo "$name: $(cat "$d/mkstore.out"), plan writes $bytes bytes" >&2
@@ -141,6 +145,10 @@ fio_timed() {
   fio_timed "$name" "fio copy limit" --direct=1 --bs=1M --iodepth=16 \
     --ioengine=io_uring --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" \
     --name=write --filename="$d/work.img" --rw=write --size="${mibs}M"
+  fio_timed "$name" "fio same pattern" --direct=1 --iodepth=16 --ioengine=io_uring \
+    --name=read --filename="$d/cow.img" --rw=read --bs=2M --size="${mibs}M" \
+    --name=write --filename="$d/work.img" --rw=randwrite --bs="$wbs" \
+    --size="$(stat -c %s "$d/origin.img")" --io_size="${mibs}M"
   if [[ $fourk == 1 ]]; then
     fio_timed "$name" "fio randwrite 4k" --direct=1 --bs=4k --iodepth=32 \
       --ioengine=io_uring --name=randwrite --filename="$d/work.img" --rw=randwrite \
@@ -151,16 +159,19 @@ fio_timed() {
 if [[ $quick == 1 ]]; then
   dataset c64k-runs --chunk-sectors 128 --origin-mib 512 --exceptions 4096 --pattern runs --run-chunks 16 --seed 1
   dataset c4k-scatter --chunk-sectors 8 --origin-mib 256 --exceptions 16384 --pattern scatter --seed 2
-  bench_pattern c64k-runs 0
-  bench_pattern c4k-scatter 1
+  bench_pattern c64k-runs 0 1M
+  bench_pattern c4k-scatter 1 4k
 else
   dataset c64k-runs --chunk-sectors 128 --origin-mib 2048 --exceptions 16384 --pattern runs --run-chunks 16 --seed 1
   dataset c64k-scatter --chunk-sectors 128 --origin-mib 2048 --exceptions 8192 --pattern scatter --seed 4
   dataset c4k-scatter --chunk-sectors 8 --origin-mib 1024 --exceptions 65536 --pattern scatter --seed 2
   dataset c4k-runs --chunk-sectors 8 --origin-mib 1024 --exceptions 65536 --pattern runs --run-chunks 64 --seed 3
   dataset c512k-runs --chunk-sectors 1024 --origin-mib 2048 --exceptions 1024 --pattern runs --run-chunks 4 --seed 5
-  for p in c64k-runs c64k-scatter c512k-runs; do bench_pattern "$p" 0; done
-  for p in c4k-scatter c4k-runs; do bench_pattern "$p" 1; done
+  bench_pattern c64k-runs 0 1M
+  bench_pattern c64k-scatter 0 64k
+  bench_pattern c512k-runs 0 2M
+  bench_pattern c4k-scatter 1 4k
+  bench_pattern c4k-runs 1 256k
 
   # Memory: a 2 GiB store of 4 KiB chunks (524288 exceptions).
   dataset mem-2g --chunk-sectors 8 --origin-mib 3072 --exceptions 524288 --pattern scatter --seed 6
