@@ -11,10 +11,12 @@
 namespace lvmrevert {
 namespace {
 
-// Slots (buffers of max_io_bytes) in flight at most; enough to keep a deep
-// queue busy with large requests without holding much memory.
+// Slots (buffers of max_io_bytes) in flight at most; with the queue depth
+// this keeps a deep queue busy without holding much memory.
 constexpr size_t kMaxSlots = 16;
-constexpr uint64_t kReadTag = 0xffffffff;
+// Request tags: slot in the high half; in the low half the piece index, with
+// the top bit set for writes.
+constexpr uint64_t kWriteBit = uint64_t{1} << 31;
 
 std::string Describe(IoOp op, uint64_t offset_bytes, uint64_t length_bytes) {
   return op == IoOp::kRead
@@ -24,16 +26,18 @@ std::string Describe(IoOp op, uint64_t offset_bytes, uint64_t length_bytes) {
                    std::to_string(offset_bytes);
 }
 
-// One buffer's journey: one read from the store, then its writes.
+// One buffer's journey: its reads from the store, then its writes.
 struct Slot {
-  enum class State { kFree, kReading, kWriting };
-  State state = State::kFree;
   Transfer transfer;
-  uint32_t read_done_bytes = 0;
-  size_t next_write = 0;          // the next write to submit
-  size_t writes_outstanding = 0;
-  std::vector<uint32_t> write_done_bytes;
-  std::vector<std::vector<iovec>> iovs;  // per write, alive while it runs
+  IoOp phase = IoOp::kRead;
+  size_t next_piece = 0;      // of the current phase, not yet submitted
+  size_t outstanding = 0;     // of the current phase, submitted and not done
+  std::vector<uint32_t> done_bytes;  // per piece of the current phase
+
+  std::vector<TransferPiece>& pieces() {
+    return phase == IoOp::kRead ? transfer.reads : transfer.writes;
+  }
+  bool has_unsubmitted() { return next_piece < pieces().size(); }
 };
 
 class Copier {
@@ -90,16 +94,16 @@ class Copier {
     return {buffers_.data() + slot * options_.max_io_bytes, options_.max_io_bytes};
   }
 
-  // Starts what can be started: writes of buffers already read first (they
-  // free buffers), then reads into free buffers.
+  // Starts what can be started, oldest work first: writes free buffers and
+  // reach the origin in ascending order; then a new buffer's reads.
   void Fill() {
     while (error_.ok() && outstanding_ < depth_) {
-      if (!ready_to_write_.empty()) {
-        const size_t slot = ready_to_write_.front();
+      if (!active_.empty()) {
+        const size_t slot = active_.front();
         Slot& st = slots_[slot];
-        const size_t w = st.next_write++;
-        if (st.next_write == st.transfer.writes.size()) ready_to_write_.pop_front();
-        IssueWrite(slot, w);
+        const size_t piece = st.next_piece++;
+        if (!st.has_unsubmitted()) active_.pop_front();
+        Issue(slot, piece);
         continue;
       }
       if (free_slots_.empty()) return;
@@ -107,122 +111,80 @@ class Copier {
       Slot& st = slots_[slot];
       if (!transfers_.Next(&st.transfer)) return;
       free_slots_.pop_back();
-      st.state = Slot::State::kReading;
-      st.read_done_bytes = 0;
-      IssueRead(slot);
+      StartPhase(slot, IoOp::kRead);
     }
   }
 
-  void IssueRead(size_t slot) {
+  void StartPhase(size_t slot, IoOp phase) {
     Slot& st = slots_[slot];
-    IoRequest r;
-    r.op = IoOp::kRead;
-    r.fd = cow_fd_;
-    r.offset_bytes = st.transfer.cow_offset_bytes + st.read_done_bytes;
-    r.buffer = SlotBuffer(slot).data() + st.read_done_bytes;
-    r.length_bytes = st.transfer.read_length_bytes - st.read_done_bytes;
-    r.buffer_index = static_cast<int>(slot);
-    r.tag = (uint64_t{slot} << 32) | kReadTag;
-    ++stats_->reads;
-    Submit(r);
+    st.phase = phase;
+    st.next_piece = 0;
+    st.outstanding = 0;
+    st.done_bytes.assign(st.pieces().size(), 0);
+    active_.push_back(slot);
   }
 
-  void IssueWrite(size_t slot, size_t w) {
+  void Issue(size_t slot, size_t piece_index) {
     Slot& st = slots_[slot];
-    const TransferWrite& write = st.transfer.writes[w];
-    const uint32_t done = st.write_done_bytes[w];
+    const TransferPiece& piece = st.pieces()[piece_index];
+    const uint32_t done = st.done_bytes[piece_index];
+    const bool read = st.phase == IoOp::kRead;
     IoRequest r;
-    r.op = IoOp::kWrite;
-    r.fd = origin_fd_;
-    r.offset_bytes = write.origin_offset_bytes + done;
+    r.op = st.phase;
+    r.fd = read ? cow_fd_ : origin_fd_;
+    r.offset_bytes = piece.device_offset_bytes + done;
+    r.buffer = SlotBuffer(slot).data() + piece.buffer_offset_bytes + done;
+    r.length_bytes = piece.length_bytes - done;
     r.buffer_index = static_cast<int>(slot);
-    r.tag = (uint64_t{slot} << 32) | w;
-    if (write.piece_count == 1) {
-      const BufferPiece& piece = st.transfer.pieces[write.first_piece];
-      r.buffer = SlotBuffer(slot).data() + piece.buffer_offset_bytes + done;
-      r.length_bytes = write.length_bytes - done;
+    r.tag = (uint64_t{slot} << 32) | piece_index | (read ? 0 : kWriteBit);
+    if (read) {
+      ++stats_->reads;
     } else {
-      // Pieces scattered in the buffer, consecutive on the origin: one
-      // gathered write. After a short write, skip what was written.
-      std::vector<iovec>& iov = st.iovs[w];
-      iov.clear();
-      uint32_t skip = done;
-      for (uint32_t p = 0; p < write.piece_count; ++p) {
-        const BufferPiece& piece = st.transfer.pieces[write.first_piece + p];
-        if (skip >= piece.length_bytes) {
-          skip -= piece.length_bytes;
-          continue;
-        }
-        iov.push_back({SlotBuffer(slot).data() + piece.buffer_offset_bytes + skip,
-                       piece.length_bytes - skip});
-        skip = 0;
-      }
-      r.iov = iov.data();
-      r.iov_count = static_cast<int>(iov.size());
-      r.length_bytes = write.length_bytes - done;
+      ++stats_->writes;
+      any_write_issued_ = true;
     }
-    any_write_issued_ = true;
-    ++stats_->writes;
-    Submit(r);
-  }
-
-  void Submit(const IoRequest& r) {
     Status s = engine_.Submit(r);
     if (!s.ok()) {
       Fail(s.WithPrefix(Describe(r.op, r.offset_bytes, r.length_bytes)));
       return;
     }
     ++outstanding_;
+    ++st.outstanding;
   }
 
   void Complete(const IoCompletion& c) {
     --outstanding_;
     const size_t slot = static_cast<size_t>(c.tag >> 32);
-    const uint64_t index = c.tag & 0xffffffff;
+    const size_t piece_index = static_cast<size_t>(c.tag & (kWriteBit - 1));
     Slot& st = slots_[slot];
-    const bool read = index == kReadTag;
-    const uint64_t offset = read ? st.transfer.cow_offset_bytes + st.read_done_bytes
-                                 : st.transfer.writes[index].origin_offset_bytes +
-                                       st.write_done_bytes[index];
-    const uint64_t wanted = read ? st.transfer.read_length_bytes - st.read_done_bytes
-                                 : st.transfer.writes[index].length_bytes - st.write_done_bytes[index];
-    const IoOp op = read ? IoOp::kRead : IoOp::kWrite;
+    --st.outstanding;
+    const TransferPiece& piece = st.pieces()[piece_index];
+    uint32_t& done = st.done_bytes[piece_index];
+    const uint64_t offset = piece.device_offset_bytes + done;
+    const uint64_t wanted = piece.length_bytes - done;
     if (c.result < 0) {
-      Fail(Status::FromErrno(static_cast<int>(-c.result), Describe(op, offset, wanted)));
+      Fail(Status::FromErrno(static_cast<int>(-c.result), Describe(st.phase, offset, wanted)));
       return;
     }
     if (c.result == 0 || static_cast<uint64_t>(c.result) > wanted) {
-      Fail(Status::IOError(Describe(op, offset, wanted) + " transferred " +
+      Fail(Status::IOError(Describe(st.phase, offset, wanted) + " transferred " +
                            std::to_string(c.result) + " bytes"));
       return;
     }
     if (!error_.ok()) return;  // draining after an error: start nothing new
-    const auto n = static_cast<uint32_t>(c.result);
-
-    if (read) {
-      st.read_done_bytes += n;
-      if (st.read_done_bytes < st.transfer.read_length_bytes) {
-        IssueRead(slot);  // short read: ask for the rest
-        return;
-      }
-      st.state = Slot::State::kWriting;
-      st.next_write = 0;
-      st.writes_outstanding = st.transfer.writes.size();
-      st.write_done_bytes.assign(st.transfer.writes.size(), 0);
-      if (st.iovs.size() < st.transfer.writes.size()) st.iovs.resize(st.transfer.writes.size());
-      ready_to_write_.push_back(slot);
+    done += static_cast<uint32_t>(c.result);
+    if (done < piece.length_bytes) {
+      Issue(slot, piece_index);  // short transfer: ask for the rest
       return;
     }
-
-    st.write_done_bytes[index] += n;
-    if (st.write_done_bytes[index] < st.transfer.writes[index].length_bytes) {
-      IssueWrite(slot, index);  // short write: ask for the rest
-      return;
+    if (st.phase == IoOp::kWrite) {
+      stats_->bytes_written += piece.length_bytes;
+      if (options_.on_progress) options_.on_progress(stats_->bytes_written);
     }
-    stats_->bytes_written += st.transfer.writes[index].length_bytes;
-    if (options_.on_progress) options_.on_progress(stats_->bytes_written);
-    if (--st.writes_outstanding == 0) {
-      st.state = Slot::State::kFree;
+    if (st.outstanding > 0 || st.has_unsubmitted()) return;
+    if (st.phase == IoOp::kRead) {
+      StartPhase(slot, IoOp::kWrite);  // the buffer is full: write it out
+    } else {
       free_slots_.push_back(slot);
     }
   }
@@ -241,7 +203,7 @@ class Copier {
   AlignedBuffer buffers_;
   std::vector<Slot> slots_;
   std::vector<size_t> free_slots_;
-  std::deque<size_t> ready_to_write_;
+  std::deque<size_t> active_;  // slots with pieces not yet submitted, oldest first
   size_t outstanding_ = 0;
   bool any_write_issued_ = false;
   Status error_;

@@ -4,8 +4,6 @@
 // engine that fails or shortens chosen requests.
 #pragma once
 
-#include <sys/uio.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,13 +19,8 @@ struct IoRequest {
   IoOp op = IoOp::kRead;
   int fd = -1;
   uint64_t offset_bytes = 0;
-  // Either one buffer...
   std::byte* buffer = nullptr;
   uint32_t length_bytes = 0;
-  // ...or, when iov_count > 0, a gather/scatter list that stays valid until
-  // the request completes.
-  const iovec* iov = nullptr;
-  int iov_count = 0;
   // Index of the registered buffer that holds `buffer`, or -1.
   int buffer_index = -1;
   uint64_t tag = 0;  // handed back in the completion

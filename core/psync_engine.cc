@@ -1,6 +1,5 @@
 #include "core/psync_engine.h"
 
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,14 +10,8 @@ Status PsyncEngine::Submit(const IoRequest& request) {
   const auto offset = static_cast<off_t>(request.offset_bytes);
   ssize_t n;
   do {
-    if (request.iov_count > 0) {
-      n = request.op == IoOp::kRead ? ::preadv(request.fd, request.iov, request.iov_count, offset)
-                                    : ::pwritev(request.fd, request.iov, request.iov_count, offset);
-    } else {
-      n = request.op == IoOp::kRead
-              ? ::pread(request.fd, request.buffer, request.length_bytes, offset)
-              : ::pwrite(request.fd, request.buffer, request.length_bytes, offset);
-    }
+    n = request.op == IoOp::kRead ? ::pread(request.fd, request.buffer, request.length_bytes, offset)
+                                  : ::pwrite(request.fd, request.buffer, request.length_bytes, offset);
   } while (n < 0 && errno == EINTR);
   done_.push_back(IoCompletion{request.tag, n < 0 ? -int64_t{errno} : int64_t{n}});
   return Status::Ok();

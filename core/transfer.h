@@ -1,12 +1,15 @@
-// How the copier walks a plan: in the order of the store, so the store is
-// read in long sequential requests wherever its chunks are consecutive, and
-// each read buffer is written out in the longest runs the origin allows.
-// A scattered store (random origin writes: consecutive in the store, random
-// on the origin) becomes large sequential reads feeding many small writes;
-// a store of long runs becomes large reads and large writes.
+// How the copier walks a plan: in origin order, a buffer at a time. Each
+// buffer holds consecutive entries of the plan laid out as they go onto the
+// origin, so every run of chunks consecutive on the origin is one write, even
+// when the store keeps them apart; it is filled by reads that are as long as
+// the store allows (chunks consecutive in the store are read together).
+//
+// The writes then reach the origin in ascending order: a scattered store
+// (random origin writes after the snapshot) becomes small reads spread over
+// the store and ascending writes, which devices and their caches take far
+// better than random writes; a store of long runs becomes long reads and long
+// writes.
 #pragma once
-
-#include <sys/uio.h>
 
 #include <cstdint>
 #include <vector>
@@ -15,50 +18,37 @@
 
 namespace lvmrevert {
 
-// Part of a transfer's buffer written to the origin in one request; its
-// pieces come from places in the buffer that need not be adjacent.
-struct TransferWrite {
-  uint64_t origin_offset_bytes = 0;
-  uint32_t length_bytes = 0;
-  uint32_t first_piece = 0;  // index into Transfer::pieces
-  uint32_t piece_count = 0;
-};
-
-struct BufferPiece {
+// One request's worth of a transfer: a device range and where it sits in
+// the transfer's buffer.
+struct TransferPiece {
+  uint64_t device_offset_bytes = 0;
   uint32_t buffer_offset_bytes = 0;
   uint32_t length_bytes = 0;
 };
 
-// One read of consecutive store bytes into one buffer, and the writes that
-// put them on the origin.
 struct Transfer {
-  uint64_t cow_offset_bytes = 0;
-  uint32_t read_length_bytes = 0;
-  std::vector<TransferWrite> writes;
-  std::vector<BufferPiece> pieces;
+  std::vector<TransferPiece> reads;   // from the store
+  std::vector<TransferPiece> writes;  // to the origin, after every read completed
 };
 
 class TransferCursor {
  public:
-  // `max_io_bytes` bounds each read and each write; a multiple of 4096.
-  TransferCursor(const Plan& plan, uint32_t max_io_bytes);
+  // Buffers are max_io_bytes long (a multiple of 4096); no read or write is
+  // longer, and a transfer has at most max_pieces reads.
+  TransferCursor(const Plan& plan, uint32_t max_io_bytes, uint32_t max_pieces = 1024);
 
   // False when every chunk has been handed out.
   bool Next(Transfer* transfer);
 
  private:
-  const Exception& At(size_t position) const;
   uint64_t LengthOf(uint64_t origin_chunk) const;
 
   const Plan& plan_;
   uint32_t max_io_bytes_;
+  uint32_t max_pieces_;
   uint64_t chunk_bytes_;
-  // Exceptions in store order (indexes into plan.exceptions()). Empty means
-  // the identity order, used when the table is too large for 32-bit indexes.
-  std::vector<uint32_t> by_cow_;
-  size_t next_ = 0;
+  size_t next_ = 0;                    // next exception, in origin order
   uint64_t next_offset_in_chunk_ = 0;  // for chunks larger than max_io_bytes
-  std::vector<std::pair<uint64_t, uint32_t>> scratch_;  // (origin chunk, buffer offset)
 };
 
 }  // namespace lvmrevert

@@ -27,8 +27,7 @@ class UringEngine final : public IoEngine {
     if (rc < 0) return Status::FromErrno(-rc, "io_uring_queue_init");
     io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
     const bool ok = probe != nullptr && io_uring_opcode_supported(probe, IORING_OP_READ) &&
-                    io_uring_opcode_supported(probe, IORING_OP_WRITE) &&
-                    io_uring_opcode_supported(probe, IORING_OP_WRITEV);
+                    io_uring_opcode_supported(probe, IORING_OP_WRITE);
     if (probe != nullptr) io_uring_free_probe(probe);
     if (!ok) {
       io_uring_queue_exit(&ring_);
@@ -58,13 +57,7 @@ class UringEngine final : public IoEngine {
       if (sqe == nullptr) return Status::IOError("io_uring submission queue full");
     }
     const bool read = r.op == IoOp::kRead;
-    if (r.iov_count > 0) {
-      if (read) {
-        io_uring_prep_readv(sqe, r.fd, r.iov, static_cast<unsigned>(r.iov_count), r.offset_bytes);
-      } else {
-        io_uring_prep_writev(sqe, r.fd, r.iov, static_cast<unsigned>(r.iov_count), r.offset_bytes);
-      }
-    } else if (buffers_registered_ && r.buffer_index >= 0) {
+    if (buffers_registered_ && r.buffer_index >= 0) {
       if (read) {
         io_uring_prep_read_fixed(sqe, r.fd, r.buffer, r.length_bytes, r.offset_bytes, r.buffer_index);
       } else {

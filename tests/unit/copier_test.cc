@@ -108,28 +108,37 @@ TEST_F(CopierTest, LongRunsAreSplitIntoMaxIoPieces) {
   EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
 }
 
-TEST_F(CopierTest, StoreIsReadInItsOwnOrderInLargeRequests) {
-  // Origin chunks written in random order: consecutive in the store.
-  FakeEngine engine;
+TEST_F(CopierTest, ScatteredStoreChunksAreWrittenInAscendingOriginOrder) {
+  // Origin chunks written in random order after the snapshot: consecutive in
+  // the store, scattered on the origin.
+  FakeEngine engine(8);
   const Plan plan = MakePlan({{50, 2}, {7, 3}, {30, 4}, {12, 5}});
   ASSERT_TRUE(Copy(engine, plan, 16384).ok());
-  EXPECT_EQ(engine.reads_submitted, 1);   // one 16 KiB read
-  EXPECT_EQ(engine.writes_submitted, 4);  // four scattered writes
+  EXPECT_EQ(engine.reads_submitted, 4);
+  EXPECT_EQ(engine.write_offsets, (std::vector<uint64_t>{7 * kChunk, 12 * kChunk, 30 * kChunk, 50 * kChunk}));
   EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
 }
 
-TEST_F(CopierTest, ChunksConsecutiveOnTheOriginAreGatheredIntoOneWrite) {
+TEST_F(CopierTest, ChunksConsecutiveInTheStoreAreReadTogether) {
+  FakeEngine engine;
+  const Plan plan = MakePlan({{5, 2}, {9, 3}, {11, 4}});
+  ASSERT_TRUE(Copy(engine, plan, 16384).ok());
+  EXPECT_EQ(engine.reads_submitted, 1);  // store chunks 2-4 in one read
+  EXPECT_EQ(engine.writes_submitted, 3);
+  EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
+}
+
+TEST_F(CopierTest, ChunksConsecutiveOnTheOriginAreWrittenTogether) {
   // Written backwards: the store holds origin 12, 11, 10 in that order.
   FakeEngine engine;
   const Plan plan = MakePlan({{12, 2}, {11, 3}, {10, 4}});
   ASSERT_TRUE(Copy(engine, plan, 16384).ok());
-  EXPECT_EQ(engine.reads_submitted, 1);
-  EXPECT_EQ(engine.writes_submitted, 1);
-  EXPECT_EQ(engine.vectored_requests, 1);
+  EXPECT_EQ(engine.reads_submitted, 3);
+  EXPECT_EQ(engine.writes_submitted, 1);  // origin chunks 10-12 in one write
   EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
 }
 
-TEST_F(CopierTest, ShortGatheredWriteIsReissuedFromTheRightPiece) {
+TEST_F(CopierTest, ShortJoinedWriteIsReissuedForTheRest) {
   FakeEngine engine;
   engine.faults.push_back(Fault{IoOp::kWrite, 0, 0, 5000, false, true});  // 5000 bytes at a time
   const Plan plan = MakePlan({{12, 2}, {11, 3}, {10, 4}});
@@ -163,8 +172,8 @@ TEST_F(CopierTest, ReadErrorBeforeAnyWriteLeavesOriginUntouched) {
   const Status s = Copy(engine, TypicalPlan());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kIOError);
-  // The store is read in its own order: chunks 2 and 3 come first.
-  EXPECT_EQ(s.message(), "read of 8192 bytes at store offset 8192: Input/output error");
+  // Origin order: origin chunk 1, saved in store chunk 30, comes first.
+  EXPECT_EQ(s.message(), "read of 4096 bytes at store offset 122880: Input/output error");
   EXPECT_EQ(engine.writes_submitted, 0);
   EXPECT_EQ(engine.flushes, 0);
   EXPECT_EQ(engine.files[kOriginFd], origin_);
@@ -176,7 +185,7 @@ TEST_F(CopierTest, WriteErrorMidwayIsIncompleteAndStopsNewWork) {
   const Status s = Copy(engine, TypicalPlan());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kIncomplete);
-  EXPECT_EQ(s.message(), "write of 4096 bytes at origin offset 163840: Input/output error");
+  EXPECT_EQ(s.message(), "write of 8192 bytes at origin offset 16384: Input/output error");
   EXPECT_EQ(engine.writes_submitted, 3);  // nothing after the failure
   EXPECT_EQ(engine.reads_submitted, 3);
   EXPECT_EQ(engine.flushes, 0);
@@ -201,7 +210,7 @@ TEST_F(CopierTest, ReadReturningZeroIsAnError) {
   cow_.resize(20 * kChunk);  // chunks 30 and later are missing
   const Status s = Copy(engine, plan);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.message(), "read of 8192 bytes at store offset 122880 transferred 0 bytes");
+  EXPECT_EQ(s.message(), "read of 4096 bytes at store offset 122880 transferred 0 bytes");
 }
 
 TEST_F(CopierTest, SubmitRefusalIsAnError) {

@@ -9,8 +9,6 @@
 #include <optional>
 #include <vector>
 
-#include <sys/uio.h>
-
 #include "core/io_engine.h"
 
 namespace lvmrevert::testing {
@@ -36,7 +34,7 @@ class FakeEngine final : public IoEngine {
   int reads_submitted = 0;
   int writes_submitted = 0;
   int flushes = 0;
-  int vectored_requests = 0;
+  std::vector<uint64_t> write_offsets;  // in submission order
   size_t max_outstanding_seen = 0;
   bool depth_violated = false;
 
@@ -48,34 +46,20 @@ class FakeEngine final : public IoEngine {
     const Fault* fault = FindFault(r.op, nth);
     if (fault != nullptr && fault->refuse_submit) return Status::IOError("queue refused");
     ++(r.op == IoOp::kRead ? reads_submitted : writes_submitted);
+    if (r.op == IoOp::kWrite) write_offsets.push_back(r.offset_bytes);
     if (pending_.size() >= depth_) depth_violated = true;
 
-    // A single buffer is a one-element scatter/gather list.
-    const iovec single{r.buffer, r.length_bytes};
-    const iovec* iov = r.iov_count > 0 ? r.iov : &single;
-    const int iov_count = r.iov_count > 0 ? r.iov_count : 1;
-    int64_t total = 0;
-    for (int i = 0; i < iov_count; ++i) total += static_cast<int64_t>(iov[i].iov_len);
-    if (r.iov_count > 0) ++vectored_requests;
-
-    int64_t result = total;
+    int64_t result = r.length_bytes;
     if (fault != nullptr && fault->error != 0) result = -fault->error;
     if (fault != nullptr && fault->max_bytes != 0) result = std::min<int64_t>(result, fault->max_bytes);
     if (result > 0) {
       std::vector<std::byte>& file = files.at(r.fd);
       const uint64_t available = r.offset_bytes < file.size() ? file.size() - r.offset_bytes : 0;
       result = std::min<int64_t>(result, static_cast<int64_t>(available));  // EOF: short
-      uint64_t moved = 0;
-      for (int i = 0; i < iov_count && moved < static_cast<uint64_t>(result); ++i) {
-        const size_t n = std::min<size_t>(iov[i].iov_len, static_cast<size_t>(result) - moved);
-        std::byte* file_at = file.data() + r.offset_bytes + moved;
-        auto* mem = static_cast<std::byte*>(iov[i].iov_base);
-        if (r.op == IoOp::kRead) {
-          std::memcpy(mem, file_at, n);
-        } else {
-          std::memcpy(file_at, mem, n);
-        }
-        moved += n;
+      if (r.op == IoOp::kRead) {
+        std::memcpy(r.buffer, file.data() + r.offset_bytes, static_cast<size_t>(result));
+      } else {
+        std::memcpy(file.data() + r.offset_bytes, r.buffer, static_cast<size_t>(result));
       }
     }
     pending_.push_back(IoCompletion{r.tag, result});

@@ -98,26 +98,6 @@ TEST_P(IoEngineContractTest, ReadAtEndOfFileIsShortThenZero) {
   EXPECT_EQ(r[3], 0);
 }
 
-TEST_P(IoEngineContractTest, GatheredWriteAndScatteredRead) {
-  const iovec out[] = {{buf_.data() + 8192, 4096}, {buf_.data(), 4096}};
-  IoRequest w = Make(IoOp::kWrite, 0, 0, 8192, 1);
-  w.iov = out;
-  w.iov_count = 2;
-  EXPECT_EQ(RunAll({w})[1], 8192);
-  std::vector<std::byte> file(8192);
-  ASSERT_EQ(::pread(fd_.get(), file.data(), 8192, 0), 8192);
-  EXPECT_EQ(std::memcmp(file.data(), buf_.data() + 8192, 4096), 0);
-  EXPECT_EQ(std::memcmp(file.data() + 4096, buf_.data(), 4096), 0);
-
-  const iovec in[] = {{buf_.data() + 65536, 4096}, {buf_.data() + 131072, 4096}};
-  IoRequest r = Make(IoOp::kRead, 0, 0, 8192, 2);
-  r.iov = in;
-  r.iov_count = 2;
-  EXPECT_EQ(RunAll({r})[2], 8192);
-  EXPECT_EQ(std::memcmp(buf_.data() + 65536, buf_.data() + 8192, 4096), 0);
-  EXPECT_EQ(std::memcmp(buf_.data() + 131072, buf_.data(), 4096), 0);
-}
-
 TEST_P(IoEngineContractTest, RegisteredBuffersWork) {
   std::vector<std::span<std::byte>> buffers = {{buf_.data(), 65536}, {buf_.data() + 65536, 65536}};
   ASSERT_TRUE(engine_->RegisterBuffers(buffers).ok());
