@@ -23,6 +23,14 @@ step "unit and image tests (both I/O engines)"
 # io_uring works on the CI kernel: its contract tests must run, not skip.
 (cd build && LVMREVERT_REQUIRE_URING=${LVMREVERT_REQUIRE_URING:-1} ctest --output-on-failure -j"$jobs")
 
+step "build without liburing (psync only), its unit and image tests"
+# What a distribution without liburing, or a rescue image built without it,
+# gets: auto must fall back to psync and --io-engine uring must be refused.
+cmake -S . -B build-psync -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLVMREVERT_WERROR=ON \
+  -DLVMREVERT_WITH_LIBURING=OFF >/dev/null
+cmake --build build-psync -j"$jobs"
+(cd build-psync && LVMREVERT_REQUIRE_URING=0 ctest --output-on-failure -j"$jobs")
+
 if [[ ${SKIP_FUZZ:-0} != 1 ]]; then
   step "fuzz the store reader for ${FUZZ_SECONDS:-60}s (clang, libFuzzer, ASan+UBSan)"
   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \

@@ -5,9 +5,9 @@
 #
 # On generated stores in the kernel's layout (tests/tools/mkstore.cc, whose
 # layout the VM suite checks byte for byte against the kernel), each method
-# runs on a fresh copy of the origin after dropping the page cache; the best
-# of N runs counts, and every result is compared byte for byte with the
-# expected image. Methods:
+# runs on a fresh copy of the origin after dropping the page cache, the
+# methods interleaved over N rounds (best and median are reported), and every
+# result is compared byte for byte with the expected image. Methods:
 #   lvm-revert        offline form, io_uring engine (the default)
 #   lvm-revert psync  offline form, --io-engine psync
 #   buffered          pread/pwrite through the page cache, one fsync (tests/bench/buffered_revert.cc)
@@ -72,88 +72,109 @@ data_bytes() {
     grep -o '"runs":[0-9]*,"bytes":[0-9]*' | sed 's/.*"bytes"://'
 }
 
-# timed NAME METHOD CHECK CMD...: best wall time of $runs runs; each on a fresh
-# copy of the origin (work.img) after dropping caches. CHECK=1 compares
-# work.img with expected.img. Records page-cache growth and peak RSS of the
-# best run.
-timed() {
+# The device is a shared virtual disk whose speed drifts over minutes, so the
+# methods of a pattern are interleaved: each round runs every method once,
+# and each method's best (and median) is over the rounds. Every run starts
+# from a fresh copy of the origin (work.img) after dropping caches.
+declare -A times rss_kib cache_mib
+
+# run_once NAME METHOD CHECK CMD...: one wall-clock run; CHECK=1 compares
+# work.img with expected.img. Keeps peak RSS and page-cache growth of the
+# fastest run.
+run_once() {
   local name=$1 method=$2 check=$3
   shift 3
-  local d=$dir/$name best="" i t0 t1 secs cached0 cached1 rss
-  for ((i = 0; i < runs; i++)); do
-    cp "$d/origin.img" "$d/work.img"
-    drop_caches
-    cached0=$(cached_kib)
-    t0=$(now)
-    /usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null
-    t1=$(now)
-    cached1=$(cached_kib)
-    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    if [[ $check == 1 ]] && ! cmp -s "$d/work.img" "$d/expected.img"; then
-      echo "run-bench: $method on $name: result differs from expected.img" >&2
-      exit 1
-    fi
-    if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best=$secs
-      rss=$(cat "$dir/rss")
-      growth=$(((cached1 - cached0) / 1024))
-    fi
-  done
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$method" "$best" "$rss" "$growth" >>"$results"
-  echo "  $name / $method: best ${best}s, peak RSS ${rss} KiB, page cache +${growth} MiB" >&2
+  local d=$dir/$name t0 t1 secs cached0 cached1 key="$name|$method"
+  cp "$d/origin.img" "$d/work.img"
+  drop_caches
+  cached0=$(cached_kib)
+  t0=$(now)
+  /usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null
+  t1=$(now)
+  cached1=$(cached_kib)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  if [[ $check == 1 ]] && ! cmp -s "$d/work.img" "$d/expected.img"; then
+    echo "run-bench: $method on $name: result differs from expected.img" >&2
+    exit 1
+  fi
+  if [[ -z ${times[$key]:-} ]] || awk -v a="$secs" -v b="${times[$key]%% *}" 'BEGIN { exit !(a < b) }'; then
+    rss_kib[$key]=$(cat "$dir/rss")
+    cache_mib[$key]=$(((cached1 - cached0) / 1024))
+  fi
+  times[$key]=$(printf '%s\n' ${times[$key]:-} "$secs" | sort -n | tr '\n' ' ')
+}
+
+# fio_once NAME METHOD FIO-ARGS...: one fio run; the time is what fio measured
+# for its slowest job (its own start-up left out).
+fio_once() {
+  local name=$1 method=$2
+  shift 2
+  local d=$dir/$name secs key="$name|$method"
+  cp "$d/origin.img" "$d/work.img"
+  drop_caches
+  fio --output-format=json --output="$dir/fio.json" "$@" >/dev/null
+  secs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.3f" % (max(max(j["read"]["runtime"], j["write"]["runtime"]) for j in d["jobs"]) / 1000))' "$dir/fio.json")
+  times[$key]=$(printf '%s\n' ${times[$key]:-} "$secs" | sort -n | tr '\n' ' ')
+}
+
+# record NAME METHOD: appends best and median of the rounds to the results.
+record() {
+  local key="$1|$2" best median
+  read -r -a sorted <<<"${times[$key]}"
+  best=${sorted[0]}
+  median=${sorted[$(((${#sorted[@]} - 1) / 2))]}
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$best" "$median" "${rss_kib[$key]:-}" \
+    "${cache_mib[$key]:-}" >>"$results"
+  echo "  $1 / $2: best ${best}s, median ${median}s of ${#sorted[@]}${rss_kib[$key]:+, peak RSS ${rss_kib[$key]} KiB, page cache +${cache_mib[$key]} MiB}" >&2
 }
 
 # bench_pattern NAME FOURK WRITE_BLOCK: WRITE_BLOCK is the size of the
 # pattern's writes (a chunk, or a whole run), for the same-pattern fio job.
 bench_pattern() {
   local name=$1 fourk=$2 wbs=$3
-  local d=$dir/$name bytes
+  local d=$dir/$name bytes mibs size round m
   bytes=$(data_bytes "$name")
+  mibs=$((bytes / 1048576))
+  size=$(stat -c %s "$d/origin.img")
   echo "$name: $(cat "$d/mkstore.out"), plan writes $bytes bytes" >&2
-  printf '%s\tbytes\t%s\t\t\n' "$name" "$bytes" >>"$results"
-  timed "$name" "lvm-revert" 1 "$bin" -y -q --cow "$d/cow.img" --origin "$d/work.img"
-  timed "$name" "lvm-revert psync" 1 "$bin" -y -q --io-engine psync --cow "$d/cow.img" --origin "$d/work.img"
-  timed "$name" "buffered" 1 "$buffered" "$d/cow.img" "$d/work.img"
+  printf '%s\tbytes\t%s\t\t\t\n' "$name" "$bytes" >>"$results"
+  # The 2008 way: one dd per run, with oflag=direct added.
   "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img" |
     sed 's/ conv=notrunc$/ oflag=direct conv=notrunc status=none/' >"$d/plan-direct.sh"
-  # fio_timed NAME METHOD FIO-ARGS...: like timed, but the time is what fio
-# measured for its slowest job (its own start-up left out).
-fio_timed() {
-  local name=$1 method=$2
-  shift 2
-  local d=$dir/$name best="" i secs
-  for ((i = 0; i < runs; i++)); do
-    cp "$d/origin.img" "$d/work.img"
-    drop_caches
-    fio --output-format=json --output="$dir/fio.json" "$@" >/dev/null
-    secs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.3f" % (max(max(j["read"]["runtime"], j["write"]["runtime"]) for j in d["jobs"]) / 1000))' "$dir/fio.json")
-    if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs; fi
+  local methods=("lvm-revert" "lvm-revert psync" "buffered" "2008 dd lines" "dd sequential"
+                 "fio copy limit" "fio same pattern")
+  [[ $fourk == 0 ]] || methods+=("fio randwrite 4k")
+  for ((round = 0; round < runs; round++)); do
+    for m in "${methods[@]}"; do
+      case $m in
+        "lvm-revert") run_once "$name" "$m" 1 "$bin" -y -q --cow "$d/cow.img" --origin "$d/work.img" ;;
+        "lvm-revert psync")
+          run_once "$name" "$m" 1 "$bin" -y -q --io-engine psync --cow "$d/cow.img" --origin "$d/work.img" ;;
+        "buffered") run_once "$name" "$m" 1 "$buffered" "$d/cow.img" "$d/work.img" ;;
+        "2008 dd lines")
+          # Slow: two rounds are enough to take the best of.
+          ((round < 2)) || continue
+          run_once "$name" "$m" 1 env origin="$d/work.img" cow="$d/cow.img" bash "$d/plan-direct.sh" ;;
+        "dd sequential")
+          run_once "$name" "$m" 0 dd if="$d/cow.img" of="$d/work.img" bs=1M count="$mibs" \
+            iflag=direct oflag=direct conv=notrunc status=none ;;
+        "fio copy limit")
+          fio_once "$name" "$m" --direct=1 --bs=1M --iodepth=16 --ioengine=io_uring \
+            --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" \
+            --name=write --filename="$d/work.img" --rw=write --size="${mibs}M" ;;
+        "fio same pattern")
+          fio_once "$name" "$m" --direct=1 --iodepth=16 --ioengine=io_uring \
+            --name=read --filename="$d/cow.img" --rw=read --bs=2M --size="${mibs}M" \
+            --name=write --filename="$d/work.img" --rw=randwrite --bs="$wbs" \
+            --size="$size" --io_size="${mibs}M" ;;
+        "fio randwrite 4k")
+          fio_once "$name" "$m" --direct=1 --bs=4k --iodepth=32 --ioengine=io_uring \
+            --name=randwrite --filename="$d/work.img" --rw=randwrite --size="$size" \
+            --io_size="${mibs}M" ;;
+      esac
+    done
   done
-  printf '%s\t%s\t%s\t\t\n' "$name" "$method" "$best" >>"$results"
-  echo "  $name / $method: best ${best}s (fio runtime)" >&2
-}
-
-# The 2008 way: one dd per run, with oflag=direct added.
-  # Slow: two runs are enough to take the best of.
-  local runs_saved=$runs
-  runs=$((runs < 2 ? runs : 2))
-  timed "$name" "2008 dd lines" 1 env origin="$d/work.img" cow="$d/cow.img" bash "$d/plan-direct.sh"
-  runs=$runs_saved
-  local mibs=$((bytes / 1048576))
-  timed "$name" "dd sequential" 0 dd if="$d/cow.img" of="$d/work.img" bs=1M count="$mibs" \
-    iflag=direct oflag=direct conv=notrunc status=none
-  fio_timed "$name" "fio copy limit" --direct=1 --bs=1M --iodepth=16 \
-    --ioengine=io_uring --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" \
-    --name=write --filename="$d/work.img" --rw=write --size="${mibs}M"
-  fio_timed "$name" "fio same pattern" --direct=1 --iodepth=16 --ioengine=io_uring \
-    --name=read --filename="$d/cow.img" --rw=read --bs=2M --size="${mibs}M" \
-    --name=write --filename="$d/work.img" --rw=randwrite --bs="$wbs" \
-    --size="$(stat -c %s "$d/origin.img")" --io_size="${mibs}M"
-  if [[ $fourk == 1 ]]; then
-    fio_timed "$name" "fio randwrite 4k" --direct=1 --bs=4k --iodepth=32 \
-      --ioengine=io_uring --name=randwrite --filename="$d/work.img" --rw=randwrite \
-      --size="$(stat -c %s "$d/origin.img")" --io_size="${mibs}M"
-  fi
+  for m in "${methods[@]}"; do record "$name" "$m"; done
 }
 
 if [[ $quick == 1 ]]; then
@@ -175,11 +196,11 @@ else
 
   # Memory: a 2 GiB store of 4 KiB chunks (524288 exceptions).
   dataset mem-2g --chunk-sectors 8 --origin-mib 3072 --exceptions 524288 --pattern scatter --seed 6
-  printf '%s\tbytes\t%s\t\t\n' mem-2g "$(data_bytes mem-2g)" >>"$results"
-  runs_saved=$runs; runs=1
-  timed mem-2g "lvm-revert" 1 "$bin" -y -q --cow "$dir/mem-2g/cow.img" --origin "$dir/mem-2g/work.img"
-  timed mem-2g "buffered" 1 "$buffered" "$dir/mem-2g/cow.img" "$dir/mem-2g/work.img"
-  runs=$runs_saved
+  printf '%s\tbytes\t%s\t\t\t\n' mem-2g "$(data_bytes mem-2g)" >>"$results"
+  run_once mem-2g "lvm-revert" 1 "$bin" -y -q --cow "$dir/mem-2g/cow.img" --origin "$dir/mem-2g/work.img"
+  run_once mem-2g "buffered" 1 "$buffered" "$dir/mem-2g/cow.img" "$dir/mem-2g/work.img"
+  record mem-2g "lvm-revert"
+  record mem-2g "buffered"
 fi
 
 # The reader and planner on a million exceptions (metadata only, sparse data).
@@ -200,28 +221,32 @@ fi
 
 # --- the table ---------------------------------------------------------------
 echo
-echo "lvm-revert benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r), best of $runs"
+echo "lvm-revert benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, kernel $(uname -r), $runs rounds"
 echo "data in $dir ($(findmnt -no FSTYPE,SOURCE -T "$dir" | tr -s ' '))"
 echo
 awk -F'\t' '
   $2 == "bytes" { bytes[$1] = $3; order[++n] = $1; next }
-  { t[$1 "|" $2] = $3; rss[$1 "|" $2] = $4; pc[$1 "|" $2] = $5; methods[$1] = methods[$1] "|" $2 }
+  { k = $1 "|" $2; t[k] = $3; med[k] = $4; rss[k] = $5; pc[k] = $6; methods[$1] = methods[$1] "|" $2 }
   END {
-    printf "%-13s %-17s %9s %10s %9s %12s %11s\n", "pattern", "method", "seconds", "MiB/s", "vs ours", "peak RSS", "page cache"
+    printf "%-13s %-17s %8s %8s %8s %8s %8s %10s %10s\n", "pattern", "method", "best s", "median s",
+           "MiB/s", "vs ours", "(median)", "peak RSS", "page cache"
     for (i = 1; i <= n; i++) {
-      p = order[i]; ours = t[p "|lvm-revert"]
+      p = order[i]; o = p "|lvm-revert"
       m = split(substr(methods[p], 2), ms, "|")
       for (j = 1; j <= m; j++) {
         k = p "|" ms[j]
         rate = t[k] > 0 ? bytes[p] / 1048576 / t[k] : 0
-        ratio = ours > 0 && t[k] > 0 ? t[k] / ours : 0
-        if (rss[k] == "") printf "%-13s %-17s %9.3f %10.1f %8.2fx %12s %11s\n", p, ms[j], t[k], rate, ratio, "-", "-"
-        else printf "%-13s %-17s %9.3f %10.1f %8.2fx %8d KiB %+7d MiB\n", p, ms[j], t[k], rate, ratio, rss[k], pc[k]
+        ratio = t[o] > 0 && t[k] > 0 ? t[k] / t[o] : 0
+        mratio = med[o] > 0 && med[k] > 0 ? med[k] / med[o] : 0
+        printf "%-13s %-17s %8.3f %8.3f %8.1f %7.2fx %7.2fx", p, ms[j], t[k], med[k], rate, ratio, mratio
+        if (rss[k] == "") printf " %10s %10s\n", "-", "-"
+        else printf " %6d KiB %+6d MiB\n", rss[k], pc[k]
       }
       printf "\n"
     }
   }' "$results"
-echo "\"vs ours\" is that method's time divided by lvm-revert's: above 1 means lvm-revert is faster."
+echo "\"vs ours\" is that method's time divided by lvm-revert's (best by best, median by median):"
+echo "above 1 means lvm-revert is faster. Methods are interleaved round by round (the disk's speed drifts);"
 echo "fio rows are fio's own runtime; the others are wall time of the whole command (start-up, checks, flush)."
 echo
 echo "planner: 1,000,000 exceptions read, validated and planned (--dry-run): ${meta_user}s user + ${meta_sys}s sys CPU, ${meta_wall}s wall, peak RSS ${meta_rss} KiB"

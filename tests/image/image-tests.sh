@@ -342,6 +342,38 @@ case $case_name in
     [[ $(sha "$loop") == "$before" ]] || fail "device changed after refusal"
     ;;
 
+  uring-unavailable-fallback)
+    # io_uring switched off the way hardened hosts do (kernel.io_uring_disabled=2;
+    # containers get EPERM the same way): auto falls back to psync with a note
+    # under -v, an explicit --io-engine uring is refused before anything is
+    # written. A build without liburing behaves the same without the sysctl.
+    unpack c64k-mixed
+    d=$work/c64k-mixed
+    cp "$d/origin.img" "$d/origin.orig"
+    knob=/proc/sys/kernel/io_uring_disabled
+    if [[ -w $knob ]]; then
+      old=$(cat "$knob")
+      cleanups+=("echo $old >$knob")
+      echo 2 >"$knob" || skip "cannot write $knob"
+    fi
+    before=$(sha "$d/origin.img")
+    run_rc "$build/lvmext/lvm-revert" -y --io-engine uring --cow "$d/cow.img" --origin "$d/origin.img"
+    if [[ $rc == 0 ]]; then skip "io_uring works here and cannot be switched off"; fi
+    expect_rc 4
+    expect_err "io_uring is not available"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    run_rc "$build/lvmext/lvm-revert" -y -v --io-engine auto --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    expect_err "; using psync"
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "fallback revert != expected"
+    # Without -v the fallback is silent.
+    cp "$d/origin.orig" "$d/origin.img"
+    run_rc "$build/lvmext/lvm-revert" -y --io-engine auto --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    [[ -z $err ]] || fail "fallback without -v printed: $err"
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "silent fallback revert != expected"
+    ;;
+
   *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "PASS: $case_name"

@@ -12,6 +12,7 @@
 
 #include "core/endian.h"
 #include "core/psync_engine.h"
+#include "core/uring_engine.h"
 #include "lvmext/exit_status.h"
 #include "tests/support/store_builder.h"
 #include "tests/support/temp_dir.h"
@@ -299,8 +300,15 @@ TEST_F(CliTest, UnknownEngineIsBadCommandLine) {
 }
 
 TEST_F(CliTest, EachEngineRevertsByteExact) {
-  for (const char* engine : {"psync", "uring", "auto"}) {
+  for (const std::string engine : {"psync", "uring", "auto"}) {
     WriteFile(origin_path_, origin_);
+    if (engine == "uring" && !UringCompiledIn()) {
+      // A build without liburing refuses the explicit choice, untouched.
+      EXPECT_EQ(Run(Paths({"-y", "--json", "--io-engine", engine})), kExitRefused);
+      EXPECT_THAT(err_.str(), HasSubstr("built without liburing"));
+      ExpectOriginUnchanged();
+      continue;
+    }
     EXPECT_EQ(Run(Paths({"-y", "--json", "--io-engine", engine})), kExitDone) << engine;
     ExpectOriginReverted();
   }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <ostream>
 
 #include "core/aligned_buffer.h"
 #include "core/psync_engine.h"
@@ -24,6 +25,7 @@ using testing::TempDir;
 struct EngineFactory {
   const char* name;
   std::function<StatusOr<std::unique_ptr<IoEngine>>()> make;
+  friend void PrintTo(const EngineFactory& factory, std::ostream* os) { *os << factory.name; }
 };
 
 class IoEngineContractTest : public ::testing::TestWithParam<EngineFactory> {
