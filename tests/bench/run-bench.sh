@@ -14,7 +14,9 @@
 #   2008 dd lines     `lvm-revert --format dd` lines, each dd with oflag=direct, run by bash
 #   dd sequential     dd iflag=direct oflag=direct bs=1M of the same number of bytes
 #   fio copy limit    fio reading and writing the same byte counts concurrently, QD16 each
-#   fio same pattern  the same, but the writes random at the pattern's write size (the
+#   fio read only     the read half of it alone; fio write only: the write half alone
+#                     (if copy limit ~ read + write, reads and writes share one budget)
+#   fio same pattern  the copy limit job, but the writes random at the pattern's write size (the
 #                     chunk, or the run for runs patterns): the device's limit for this shape
 #   fio randwrite 4k  fio --rw=randwrite --bs=4k --iodepth=32 --direct=1 (4 KiB patterns)
 # Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
@@ -142,7 +144,7 @@ bench_pattern() {
   "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img" |
     sed 's/ conv=notrunc$/ oflag=direct conv=notrunc status=none/' >"$d/plan-direct.sh"
   local methods=("lvm-revert" "lvm-revert psync" "buffered" "2008 dd lines" "dd sequential"
-                 "fio copy limit" "fio same pattern")
+                 "fio copy limit" "fio read only" "fio write only" "fio same pattern")
   [[ $fourk == 0 ]] || methods+=("fio randwrite 4k")
   for ((round = 0; round < runs; round++)); do
     for m in "${methods[@]}"; do
@@ -161,6 +163,12 @@ bench_pattern() {
         "fio copy limit")
           fio_once "$name" "$m" --direct=1 --bs=1M --iodepth=16 --ioengine=io_uring \
             --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" \
+            --name=write --filename="$d/work.img" --rw=write --size="${mibs}M" ;;
+        "fio read only")
+          fio_once "$name" "$m" --direct=1 --bs=1M --iodepth=16 --ioengine=io_uring \
+            --name=read --filename="$d/cow.img" --rw=read --size="${mibs}M" ;;
+        "fio write only")
+          fio_once "$name" "$m" --direct=1 --bs=1M --iodepth=16 --ioengine=io_uring \
             --name=write --filename="$d/work.img" --rw=write --size="${mibs}M" ;;
         "fio same pattern")
           fio_once "$name" "$m" --direct=1 --iodepth=16 --ioengine=io_uring \
