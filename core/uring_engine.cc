@@ -15,6 +15,9 @@ class UringEngine final : public IoEngine {
  public:
   explicit UringEngine(unsigned depth) : depth_(depth) {}
   ~UringEngine() override {
+    // Only a ring that was set up may be torn down: liburing leaves a failed
+    // ring zeroed, and io_uring_queue_exit on it would close fd 0.
+    if (!ring_ready_) return;
     if (buffers_registered_) io_uring_unregister_buffers(&ring_);
     io_uring_queue_exit(&ring_);
   }
@@ -25,12 +28,12 @@ class UringEngine final : public IoEngine {
     // Room for a full queue of reads and writes plus re-issued remainders.
     const int rc = io_uring_queue_init(depth_ * 2, &ring_, 0);
     if (rc < 0) return Status::FromErrno(-rc, "io_uring_queue_init");
+    ring_ready_ = true;
     io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
     const bool ok = probe != nullptr && io_uring_opcode_supported(probe, IORING_OP_READ) &&
                     io_uring_opcode_supported(probe, IORING_OP_WRITE);
     if (probe != nullptr) io_uring_free_probe(probe);
     if (!ok) {
-      io_uring_queue_exit(&ring_);
       return Status::IOError("io_uring lacks IORING_OP_READ/WRITE (Linux 5.6 or later needed)");
     }
     return Status::Ok();
@@ -97,6 +100,7 @@ class UringEngine final : public IoEngine {
  private:
   unsigned depth_;
   io_uring ring_{};
+  bool ring_ready_ = false;
   bool buffers_registered_ = false;
 };
 

@@ -156,5 +156,17 @@ TEST(UringEngineTest, AvailableWhereCiRuns) {
   EXPECT_TRUE(engine.ok()) << engine.status().message();
 }
 
+TEST(UringEngineTest, FailedSetUpLeavesOtherDescriptorsAlone) {
+  // A ring that cannot be set up (here: zero entries, EINVAL; in practice
+  // EPERM or ENOSYS, after which auto falls back to psync) must not close
+  // anything of the process's on the way out, fd 0 included.
+  UniqueFd held;
+  if (::fcntl(0, F_GETFD) == -1) held = UniqueFd(::open("/dev/null", O_RDONLY));
+  ASSERT_NE(::fcntl(0, F_GETFD), -1);
+  auto engine = MakeUringEngine(0);
+  EXPECT_FALSE(engine.ok());
+  EXPECT_NE(::fcntl(0, F_GETFD), -1) << "fd 0 was closed";
+}
+
 }  // namespace
 }  // namespace lvmrevert
