@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <vector>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace lvmrevert {
 
@@ -40,10 +40,6 @@ Status FileChunkSource::ReadAt(uint64_t offset_bytes, std::span<std::byte> out) 
   std::memcpy(out.data(), bounce_.data() + (offset_bytes - start), out.size());
   return Status::Ok();
 }
-
-}  // namespace lvmrevert
-
-namespace lvmrevert {
 
 Status FileChunkSource::ReadMany(std::span<const ReadRequest> requests) {
   auto aligned = [](const ReadRequest& r) {

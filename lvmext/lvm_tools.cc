@@ -171,30 +171,26 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
 
 StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() { return LvmconfigResult(Run(kLvmconfigCommand)); }
 
-ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
+static ConfigAndReport Both(const StatusOr<LvmConfig>& config, const StatusOr<std::string>& report) {
   ConfigAndReport both;
-  StatusOr<LvmConfig> config = ReadConfig();
   both.config_status = config.status();
   if (config.ok()) both.config = *config;
-  StatusOr<std::string> report = ReportVg(vg);
   both.report_status = report.status();
   if (report.ok()) both.report = *report;
   return both;
 }
 
+ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
+  StatusOr<LvmConfig> config = ReadConfig();
+  return Both(config, ReportVg(vg));
+}
+
 ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
-  ConfigAndReport both;
   StatusOr<Running> lvmconfig = Start(kLvmconfigCommand);
   StatusOr<Running> lvs = Start(LvsCommand(vg));
   StatusOr<LvmConfig> config =
       LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
-  StatusOr<std::string> report =
-      LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status()));
-  both.config_status = config.status();
-  if (config.ok()) both.config = *config;
-  both.report_status = report.status();
-  if (report.ok()) both.report = *report;
-  return both;
+  return Both(config, LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status())));
 }
 
 Status ProcessLvmTools::RemoveLv(const LvRef& lv) {

@@ -19,7 +19,6 @@ int main(int argc, char** argv) {
   safety::LinuxSystemView view;
   cli::LibDeviceMapper dm;
   cli::ProcessLvmTools lvm;
-  cli::Environment env{view, [](EngineKind kind, unsigned depth) { return MakeEngine(kind, depth); }, &dm, &lvm,
-                       cli::DmDevicePath};
+  cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath};
   return cli::RunLvmRevert(argc, argv, console, env);
 }

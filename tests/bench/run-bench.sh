@@ -121,7 +121,7 @@ fio_once() {
 
 # record NAME METHOD: appends best and median of the rounds to the results.
 record() {
-  local key="$1|$2" best median
+  local key="$1|$2" best median sorted
   read -r -a sorted <<<"${times[$key]}"
   best=${sorted[0]}
   median=${sorted[$(((${#sorted[@]} - 1) / 2))]}
