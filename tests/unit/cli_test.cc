@@ -299,6 +299,15 @@ TEST_F(CliTest, UnknownEngineIsBadCommandLine) {
   ExpectOriginUnchanged();
 }
 
+TEST_F(CliTest, QueueDepthOutOfRangeIsBadCommandLine) {
+  for (const char* depth : {"0", "1025", "deep"}) {
+    EXPECT_EQ(Run(Paths({"-y", "--queue-depth", depth})), kExitBadCommandLine) << depth;
+    EXPECT_THAT(err_.str(), HasSubstr(std::string("--queue-depth: Value ") + depth +
+                                      " not in range 1 to 1024"));
+    ExpectOriginUnchanged();
+  }
+}
+
 TEST_F(CliTest, EachEngineRevertsByteExact) {
   for (const std::string engine : {"psync", "uring", "auto"}) {
     WriteFile(origin_path_, origin_);
