@@ -1,6 +1,9 @@
 #include "core/copier.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <string>
 #include <vector>
@@ -85,6 +88,9 @@ class Copier {
       s = engine_.Flush(origin_fd_);
       if (!s.ok()) Fail(s.WithPrefix("flushing the origin"));
     }
+    if (error_.ok() && tail_written_ && ::fdatasync(options_.buffered_origin_fd) != 0) {
+      Fail(Status::FromErrno(errno, "flushing the origin's last, unaligned chunk"));
+    }
     if (error_.ok() || !any_write_issued_) return error_;
     return Status::Incomplete(error_.message());
   }
@@ -143,6 +149,15 @@ class Copier {
       ++stats_->writes;
       any_write_issued_ = true;
     }
+    if (piece.unaligned_tail && options_.buffered_origin_fd >= 0) {
+      // After the aligned writes before it, which left no cached page of
+      // this range behind: a buffered write, made durable with the rest.
+      ++outstanding_;
+      ++st.outstanding;
+      tail_written_ = true;
+      Complete(IoCompletion{r.tag, WriteBuffered(r)});
+      return;
+    }
     Status s = engine_.Submit(r);
     if (!s.ok()) {
       Fail(s.WithPrefix(Describe(r.op, r.offset_bytes, r.length_bytes)));
@@ -150,6 +165,15 @@ class Copier {
     }
     ++outstanding_;
     ++st.outstanding;
+  }
+
+  int64_t WriteBuffered(const IoRequest& r) {
+    ssize_t n;
+    do {
+      n = ::pwrite(options_.buffered_origin_fd, r.buffer, r.length_bytes,
+                   static_cast<off_t>(r.offset_bytes));
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -int64_t{errno} : int64_t{n};
   }
 
   void Complete(const IoCompletion& c) {
@@ -206,6 +230,7 @@ class Copier {
   std::deque<size_t> active_;  // slots with pieces not yet submitted, oldest first
   size_t outstanding_ = 0;
   bool any_write_issued_ = false;
+  bool tail_written_ = false;
   Status error_;
 };
 

@@ -22,6 +22,9 @@ struct CopyOptions {
   // Polled between I/Os; returning a non-ok status stops the copy with it
   // (a signal arrived, say). In-flight requests are drained first.
   std::function<Status()> check_continue;
+  // A descriptor of the origin without O_DIRECT for its unaligned tail (see
+  // TransferPiece), or -1 to send the tail through the engine like the rest.
+  int buffered_origin_fd = -1;
 };
 
 struct CopyStats {

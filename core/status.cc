@@ -13,4 +13,9 @@ Status Status::WithPrefix(const std::string& prefix) const {
   return Status(code_, prefix + ": " + message_);
 }
 
+Status Status::WithCode(StatusCode code) const {
+  if (ok()) return *this;
+  return Status(code, message_);
+}
+
 }  // namespace lvmrevert

@@ -52,6 +52,8 @@ class [[nodiscard]] Status {
 
   // The same status with "<prefix>: " in front of its message.
   Status WithPrefix(const std::string& prefix) const;
+  // The same message as another kind of error (an ok status stays ok).
+  Status WithCode(StatusCode code) const;
 
  private:
   Status(StatusCode code, std::string message)

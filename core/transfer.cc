@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/aligned_buffer.h"
+
 namespace lvmrevert {
 
 TransferCursor::TransferCursor(const Plan& plan, uint32_t max_io_bytes, uint32_t max_pieces)
@@ -9,6 +11,30 @@ TransferCursor::TransferCursor(const Plan& plan, uint32_t max_io_bytes, uint32_t
       max_io_bytes_(max_io_bytes),
       max_pieces_(max_pieces),
       chunk_bytes_(plan.chunk_size_bytes()) {}
+
+bool WritesUnalignedTail(const Plan& plan) {
+  const auto exceptions = plan.exceptions();
+  if (exceptions.empty() || plan.origin_size_bytes() % kDirectIoAlignment == 0) return false;
+  const uint64_t last_chunk = (plan.origin_size_bytes() - 1) / plan.chunk_size_bytes();
+  return exceptions[exceptions.size() - 1].origin_chunk == last_chunk;
+}
+
+void TransferCursor::SplitUnalignedTail(Transfer* t) const {
+  if (t->writes.empty()) return;
+  TransferPiece& last = t->writes.back();
+  const uint32_t tail = last.length_bytes % kDirectIoAlignment;
+  if (tail == 0 || last.device_offset_bytes + last.length_bytes != plan_.origin_size_bytes()) {
+    return;
+  }
+  TransferPiece tail_piece{last.device_offset_bytes + last.length_bytes - tail,
+                           last.buffer_offset_bytes + last.length_bytes - tail, tail, true};
+  last.length_bytes -= tail;
+  if (last.length_bytes == 0) {
+    last = tail_piece;
+  } else {
+    t->writes.push_back(tail_piece);
+  }
+}
 
 uint64_t TransferCursor::LengthOf(uint64_t origin_chunk) const {
   return std::min(chunk_bytes_, plan_.origin_size_bytes() - origin_chunk * chunk_bytes_);
@@ -32,6 +58,7 @@ bool TransferCursor::Next(Transfer* t) {
       next_offset_in_chunk_ = 0;
       ++next_;
     }
+    SplitUnalignedTail(t);
     return true;
   }
 
@@ -61,6 +88,7 @@ bool TransferCursor::Next(Transfer* t) {
     previous = &e;
     ++next_;
   }
+  SplitUnalignedTail(t);
   return true;
 }
 

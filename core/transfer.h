@@ -18,12 +18,20 @@
 
 namespace lvmrevert {
 
+// True when the plan writes an unaligned tail (see TransferPiece).
+bool WritesUnalignedTail(const Plan& plan);
+
 // One request's worth of a transfer: a device range and where it sits in
 // the transfer's buffer.
 struct TransferPiece {
   uint64_t device_offset_bytes = 0;
   uint32_t buffer_offset_bytes = 0;
   uint32_t length_bytes = 0;
+  // The origin's unaligned end: a partial last chunk whose length is not a
+  // multiple of kDirectIoAlignment, which O_DIRECT refuses (EINVAL) on a
+  // device or filesystem with 4096-byte logical blocks. It is written
+  // without O_DIRECT, after the aligned part.
+  bool unaligned_tail = false;
 };
 
 struct Transfer {
@@ -42,6 +50,8 @@ class TransferCursor {
 
  private:
   uint64_t LengthOf(uint64_t origin_chunk) const;
+  // Splits the origin's unaligned end off the last write, if it is there.
+  void SplitUnalignedTail(Transfer* transfer) const;
 
   const Plan& plan_;
   uint32_t max_io_bytes_;

@@ -15,6 +15,10 @@ struct Console {
   bool stderr_is_terminal = false;
   // One line from stdin without its newline; nullopt at end of input.
   std::function<std::optional<std::string>()> read_line;
+  // errno of the first failed write to `out` / `err`, where known (0 if none
+  // or unknown); the streams' state says whether one failed at all.
+  std::function<int()> out_error;
+  std::function<int()> err_error;
 };
 
 }  // namespace lvmrevert::cli

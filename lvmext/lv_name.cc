@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace lvmrevert::cli {
 namespace {
@@ -52,6 +53,26 @@ std::string DmName(const LvRef& lv, std::string_view layer) {
   std::string name = DoubleHyphens(lv.vg) + "-" + DoubleHyphens(lv.lv);
   if (!layer.empty()) name += "-" + DoubleHyphens(layer);
   return name;
+}
+
+std::optional<SplitName> SplitDmName(std::string_view dm_name) {
+  // A lone '-' separates the parts; "--" is a '-' inside one (dm_split_lvm_name).
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < dm_name.size(); ++i) {
+    if (dm_name[i] != '-') {
+      parts.back() += dm_name[i];
+    } else if (i + 1 < dm_name.size() && dm_name[i + 1] == '-') {
+      parts.back() += '-';
+      ++i;
+    } else {
+      parts.emplace_back();
+    }
+  }
+  if (parts.size() < 2 || parts.size() > 3 || !IsValidLvmName(parts[0]) ||
+      !IsValidLvmName(parts[1])) {
+    return std::nullopt;
+  }
+  return SplitName{LvRef{parts[0], parts[1]}, parts.size() == 3 ? parts[2] : ""};
 }
 
 std::string DmUuid(std::string_view vg_uuid, std::string_view lv_uuid, std::string_view layer) {

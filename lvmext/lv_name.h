@@ -2,6 +2,7 @@
 // them (dm_build_dm_name, dm_build_dm_uuid in libdm).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,14 @@ StatusOr<LvRef> ParseLvRef(std::string_view text);
 
 // "<vg>-<lv>[-<layer>]" with every '-' inside a name doubled.
 std::string DmName(const LvRef& lv, std::string_view layer = {});
+
+// The VG, LV and layer ("real", "cow" or empty) of a device-mapper name that
+// DmName built; nothing when `dm_name` is not of that shape.
+struct SplitName {
+  LvRef lv;
+  std::string layer;
+};
+std::optional<SplitName> SplitDmName(std::string_view dm_name);
 
 // "LVM-" + VG UUID + LV UUID (hyphens removed) [+ "-" + layer].
 std::string DmUuid(std::string_view vg_uuid, std::string_view lv_uuid, std::string_view layer = {});

@@ -312,10 +312,26 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  // A device left suspended (by an lvm-revert killed with SIGKILL, say)
+  // makes every read of it wait, ours included: say so instead of hanging.
+  Status CheckNothingSuspended() {
+    std::vector<const DmNode*> nodes = {&topo_.origin, &topo_.real, &topo_.snapshot, &topo_.cow};
+    for (const SiblingSnapshot& sib : topo_.siblings) nodes.push_back(&sib.snapshot);
+    for (const DmNode* node : nodes) {
+      if (!node->suspended) continue;
+      return Status::Refused("device-mapper device " + node->name +
+                             " is suspended (an lvm-revert killed while copying leaves it so, as "
+                             "can other tools): every read of it waits. Resume it first: "
+                             "dmsetup resume " + node->name);
+    }
+    return Status::Ok();
+  }
+
   // Nothing but the device-mapper stack itself may use these devices.
   Status CheckNotInUse() {
     safety::SystemView& view = env_.view;
-    Status s = safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev);
+    Status s = CheckNothingSuspended();
+    if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev);
     if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
     if (s.ok()) s = safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0);
     if (s.ok()) s = safety::CheckOpenCount("snapshot", snapshot_ref_.full(), topo_.snapshot.open_count, 0);
@@ -334,17 +350,30 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  // Opens the device node `path` of `node`: a block device must be that very
+  // device, by number, from the check to the open.
+  StatusOr<DeviceFile> OpenNode(const std::string& path, const DmNode& node, Access access,
+                                bool exclusive) {
+    StatusOr<FileIdentity> id = IdentifyPath(path);
+    if (!id.ok()) return id.status();
+    if (id->block && id->rdev != node.dev) {
+      return Status::Refused(path + " is not device-mapper device " + node.name);
+    }
+    return OpenDeviceFile({path, access, exclusive, *id});
+  }
+
   Status OpenDevices() {
     // Exclusive opens keep out mounts and exclusive users for the whole run.
-    StatusOr<DeviceFile> origin = OpenDeviceFile(
-        {origin_path_, options_.dry_run ? Access::kReadOnly : Access::kReadWrite, true});
+    // The origin is opened for writing even for a dry run, so that a dry run
+    // refuses a read-only origin as the real run would; it writes nothing.
+    StatusOr<DeviceFile> origin = OpenNode(origin_path_, topo_.origin, Access::kReadWrite, true);
     if (!origin.ok()) return origin.status().WithPrefix("origin " + origin_ref_.full());
     origin_ = std::move(origin).value();
-    StatusOr<DeviceFile> snapshot = OpenDeviceFile({snapshot_path_, Access::kReadOnly, true});
+    StatusOr<DeviceFile> snapshot = OpenNode(snapshot_path_, topo_.snapshot, Access::kReadOnly, true);
     if (!snapshot.ok()) return snapshot.status().WithPrefix("snapshot " + snapshot_ref_.full());
     snapshot_ = std::move(snapshot).value();
     const std::string cow_path = env_.device_path(topo_.cow.name, topo_.cow.dev);
-    StatusOr<DeviceFile> cow = OpenDeviceFile({cow_path, Access::kReadOnly, false});
+    StatusOr<DeviceFile> cow = OpenNode(cow_path, topo_.cow, Access::kReadOnly, false);
     if (!cow.ok()) return cow.status().WithPrefix("snapshot store");
     cow_ = std::move(cow).value();
     NoteBufferedIo(origin_);
@@ -374,7 +403,8 @@ class LvmRevert final : public RevertSession {
   Status AssessSiblings() {
     for (const SiblingSnapshot& sib : topo_.siblings) {
       const std::string path = env_.device_path(sib.cow_name, sib.cow_dev);
-      StatusOr<DeviceFile> cow = OpenDeviceFile({path, Access::kReadOnly, false});
+      const DmNode cow_node{sib.cow_name, sib.cow_dev, 0, false};
+      StatusOr<DeviceFile> cow = OpenNode(path, cow_node, Access::kReadOnly, false);
       if (!cow.ok()) return cow.status().WithPrefix("sibling snapshot " + sib.lv.full());
       StatusOr<ExceptionStore> store = ReadStore(*cow, sib.length_bytes);
       if (!store.ok()) return store.status().WithPrefix("sibling snapshot " + sib.lv.full());

@@ -5,20 +5,40 @@
 
 #include "core/engines.h"
 #include "lvmext/device_mapper.h"
+#include "lvmext/exit_status.h"
+#include "lvmext/fd_output.h"
 #include "lvmext/lvm_revert.h"
 #include "lvmext/lvm_tools.h"
+#include "lvmext/process_setup.h"
 
 int main(int argc, char** argv) {
   using namespace lvmrevert;
-  cli::Console console{std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1,
-                       ::isatty(STDERR_FILENO) == 1, [] {
-                         std::string line;
-                         if (!std::getline(std::cin, line)) return std::optional<std::string>();
-                         return std::optional<std::string>(line);
-                       }};
-  safety::LinuxSystemView view;
-  cli::LibDeviceMapper dm;
-  cli::ProcessLvmTools lvm;
-  cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath};
-  return cli::RunLvmRevert(argc, argv, console, env);
+  // Before anything is opened: fds 0-2 must be taken, or a device we open
+  // would become one of them.
+  if (!cli::KeepStandardFdsOpen()) return cli::kExitRefused;
+  cli::IgnoreSigpipe();
+  try {
+    cli::FdOutput out_buffer(STDOUT_FILENO);
+    cli::FdOutput err_buffer(STDERR_FILENO);
+    std::ostream out(&out_buffer);
+    std::ostream err(&err_buffer);
+    err << std::unitbuf;
+    cli::Console console{out, err, ::isatty(STDIN_FILENO) == 1, ::isatty(STDERR_FILENO) == 1,
+                         [] {
+                           std::string line;
+                           if (!std::getline(std::cin, line)) return std::optional<std::string>();
+                           return std::optional<std::string>(line);
+                         },
+                         [&out_buffer] { return out_buffer.error(); },
+                         [&err_buffer] { return err_buffer.error(); }};
+    safety::LinuxSystemView view;
+    cli::LibDeviceMapper dm;
+    cli::ProcessLvmTools lvm;
+    cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath};
+    return cli::RunLvmRevert(argc, argv, console, env);
+  } catch (...) {
+    // RunLvmRevert turns exceptions into statuses; this is for whatever is
+    // left (setting up the streams). Nothing was written by then.
+    return cli::kExitRefused;
+  }
 }

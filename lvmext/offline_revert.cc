@@ -1,6 +1,8 @@
 #include "lvmext/offline_revert.h"
 
 #include "core/device_file.h"
+#include "core/quoting.h"
+#include "lvmext/live_snapshot_check.h"
 #include "lvmext/plan_output.h"
 #include "lvmext/revert_session.h"
 #include "safety/device_checks.h"
@@ -18,35 +20,53 @@ class OfflineRevert final : public RevertSession {
 
  private:
   Status Prepare() override {
-    Status s = safety::CheckPathNotInUse(env_.view, "origin", options_.origin_path);
+    StatusOr<FileIdentity> origin_id = IdentifyPath(options_.origin_path);
+    if (!origin_id.ok()) return origin_id.status().WithPrefix("origin");
+    StatusOr<FileIdentity> cow_id = IdentifyPath(options_.cow_path);
+    if (!cow_id.ok()) return cow_id.status().WithPrefix("snapshot store");
+
+    // The devices of an active snapshot belong to the LVM form. A dry run
+    // only reads, so it may look at them, and says what a real run does.
+    Status s = CheckNotLiveSnapshotDevices(env_.view, env_.dm, *origin_id, *cow_id);
+    const bool live = !s.ok() && s.code() == StatusCode::kRefused && options_.dry_run;
+    if (live) {
+      Warn(s.message() + " (a real run refuses this)");
+    } else if (!s.ok()) {
+      return s;
+    }
+    s = safety::CheckNotInUse(env_.view, "origin", options_.origin_path, *origin_id);
     if (!s.ok()) return s;
-    s = safety::CheckPathNotInUse(env_.view, "snapshot store", options_.cow_path);
+    s = safety::CheckNotInUse(env_.view, "snapshot store", options_.cow_path, *cow_id);
     if (!s.ok()) return s;
 
-    // The exclusive open keeps mounts and other exclusive users out until we
-    // are done; a dry run takes it too, so it refuses what a real run would.
+    // The origin is opened for writing even for a dry run, so that a dry
+    // run refuses what a real run would (read-only, immutable, no
+    // permission); it writes nothing. The exclusive open keeps mounts and
+    // other exclusive users out until we are done. The devices of a live
+    // snapshot are held by device-mapper, so a dry run of them only reads.
     StatusOr<DeviceFile> origin = OpenDeviceFile(
-        {options_.origin_path, options_.dry_run ? Access::kReadOnly : Access::kReadWrite, true});
+        {options_.origin_path, live ? Access::kReadOnly : Access::kReadWrite, !live, *origin_id});
     if (!origin.ok()) return origin.status().WithPrefix("origin");
     origin_ = std::move(origin).value();
-    StatusOr<DeviceFile> cow = OpenDeviceFile({options_.cow_path, Access::kReadOnly, false});
+    StatusOr<DeviceFile> cow =
+        OpenDeviceFile({options_.cow_path, Access::kReadOnly, false, *cow_id});
     if (!cow.ok()) return cow.status().WithPrefix("snapshot store");
     cow_ = std::move(cow).value();
-    s = safety::CheckDistinct(origin_, cow_);
+    s = safety::CheckNoAliases(env_.view, origin_, cow_);
     if (!s.ok()) return s;
     NoteBufferedIo(origin_);
     NoteBufferedIo(cow_);
     report_.direct_io = origin_.direct && cow_.direct;
 
     if (origin_.size_bytes % store::kSectorBytes != 0) {
-      return Status::Refused("origin " + origin_.path + " is " +
+      return Status::Refused("origin " + QuotedName(origin_.path) + " is " +
                              std::to_string(origin_.size_bytes) +
                              " bytes, not a whole number of 512-byte sectors, so it cannot be a "
                              "snapshot origin");
     }
     s = LoadPlan(cow_, origin_.size_bytes);
     if (!s.ok()) return s;
-    PrintPlan(cow_.path, origin_.path);
+    PrintPlan(QuotedName(cow_.path), QuotedName(origin_.path));
     return Status::Ok();
   }
 
@@ -56,12 +76,12 @@ class OfflineRevert final : public RevertSession {
       Say("Dry run: nothing was written.");
       return Status::Ok();
     }
-    Status s = ConfirmRevert(origin_.path, cow_.path);
+    Status s = ConfirmRevert(QuotedName(origin_.path), QuotedName(cow_.path));
     if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);
     if (!s.ok()) return s;
     report_.result = Result::kReverted;
-    Say("Reverted " + origin_.path + ": wrote " + std::to_string(report_.bytes_written) +
+    Say("Reverted " + QuotedName(origin_.path) + ": wrote " + std::to_string(report_.bytes_written) +
         " bytes (" + MiB(report_.bytes_written) + ") in " +
         std::to_string(plan_->totals().runs) + " runs and flushed.");
     return Status::Ok();

@@ -36,6 +36,7 @@ struct Report {
   std::vector<SiblingReport> siblings;
   std::vector<std::string> warnings;
   uint64_t bytes_written = 0;
+  bool device_written = false;  // any write to the origin was issued
   std::string io_engine;
   std::optional<bool> direct_io;
   bool snapshot_removed = false;

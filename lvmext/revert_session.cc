@@ -2,8 +2,9 @@
 
 #include <chrono>
 
-#include "core/copier.h"
 #include "core/file_chunk_source.h"
+#include "core/quoting.h"
+#include "core/transfer.h"
 #include "lvmext/confirm.h"
 #include "lvmext/interrupt.h"
 #include "lvmext/plan_output.h"
@@ -14,6 +15,26 @@ namespace lvmrevert::cli {
 RevertSession::RevertSession(const Options& options, Console& console, Environment& env)
     : options_(options), console_(console), env_(env) {}
 
+Status RevertSession::PrepareAndExecute() {
+  const auto failure = [this](const std::string& what) {
+    if (copy_stats_.writes > 0) {
+      return Status::Incomplete("internal error (" + what + ") while copying");
+    }
+    return Status::IOError("internal error (" + what + "); nothing was written");
+  };
+  try {
+    Status s = Prepare();
+    if (s.ok()) s = Execute();
+    return s;
+  } catch (const std::bad_alloc&) {
+    return failure("out of memory");
+  } catch (const std::exception& e) {
+    return failure(e.what());
+  } catch (...) {
+    return failure("unknown exception");
+  }
+}
+
 Report RevertSession::Run() {
   const auto start = std::chrono::steady_clock::now();
   // The engine reads the store's metadata as well as copying its data.
@@ -23,10 +44,10 @@ Report RevertSession::Run() {
     engine_ = std::move(engine->engine);
     report_.io_engine = engine_->name();
     if (!engine->note.empty()) Note(engine->note);
-    s = Prepare();
+    s = PrepareAndExecute();
   }
-  if (s.ok()) s = Execute();
   s = Cleanup(s);
+  report_.device_written = copy_stats_.writes > 0;
   report_.status = s;
   if (!s.ok()) {
     // Only a failure after writing began, or an I/O error, is a failure;
@@ -46,7 +67,7 @@ Report RevertSession::Run() {
 StatusOr<ExceptionStore> RevertSession::ReadStore(const DeviceFile& cow, uint64_t origin_bytes) {
   FileChunkSource source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
   StatusOr<ExceptionStore> store = ReadExceptionStore(source, StoreReadOptions{origin_bytes});
-  if (!store.ok()) return store.status().WithPrefix("snapshot store " + cow.path);
+  if (!store.ok()) return store.status().WithPrefix("snapshot store " + QuotedName(cow.path));
   return store;
 }
 
@@ -58,7 +79,7 @@ Status RevertSession::LoadPlan(const DeviceFile& cow, uint64_t origin_bytes) {
   report_.metadata_areas = store->metadata_areas;
   StatusOr<Plan> plan =
       Plan::Build(std::move(store->exceptions), geometry.chunk_size_bytes(), origin_bytes);
-  if (!plan.ok()) return plan.status().WithPrefix("snapshot store " + cow.path);
+  if (!plan.ok()) return plan.status().WithPrefix("snapshot store " + QuotedName(cow.path));
   plan_.emplace(std::move(plan).value());
   report_.totals = plan_->totals();
   return Status::Ok();
@@ -93,11 +114,24 @@ Status RevertSession::ConfirmRevert(const std::string& origin_label,
 }
 
 Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin) {
+  // A plan nobody could read is no plan to act on.
+  console_.out.flush();
+  if (!console_.out) {
+    return Status::Refused("the plan could not be written to standard output; nothing was written");
+  }
+  UniqueFd buffered;
+  CopyOptions copy_options;
+  if (origin.direct && WritesUnalignedTail(*plan_)) {
+    StatusOr<UniqueFd> reopened = ReopenBuffered(origin);
+    if (!reopened.ok()) return reopened.status();
+    buffered = std::move(reopened).value();
+    copy_options.buffered_origin_fd = buffered.get();
+    Note("the origin's last chunk is partial and unaligned: it is written without O_DIRECT");
+  }
   std::optional<ProgressMeter> progress;
   if (!options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
     progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal);
   }
-  CopyOptions copy_options;
   copy_options.on_progress = [&progress](uint64_t bytes) {
     if (progress) progress->Update(bytes);
     MaybeDebugPause("copying");
@@ -107,10 +141,9 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     if (signo == 0) return Status::Ok();
     return Status::Refused("interrupted by signal " + std::to_string(signo));
   };
-  CopyStats stats;
-  Status s = CopyPlan(*plan_, *engine_, cow.fd.get(), origin.fd.get(), copy_options, &stats);
-  report_.bytes_written = stats.bytes_written;
-  if (progress) progress->Finish(stats.bytes_written);
+  Status s = CopyPlan(*plan_, *engine_, cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
+  report_.bytes_written = copy_stats_.bytes_written;
+  if (progress) progress->Finish(copy_stats_.bytes_written);
   return s;
 }
 
@@ -129,7 +162,7 @@ void RevertSession::Warn(const std::string& line) {
 
 void RevertSession::NoteBufferedIo(const DeviceFile& file) {
   if (!file.direct) {
-    Note(file.path + " refused O_DIRECT; using buffered I/O with a flush at the end");
+    Note(QuotedName(file.path) + " refused O_DIRECT; using buffered I/O with a flush at the end");
   }
 }
 

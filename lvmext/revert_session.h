@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/copier.h"
 #include "core/device_file.h"
 #include "core/plan.h"
 #include "core/store_reader.h"
@@ -43,7 +44,7 @@ class RevertSession {
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
   Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
   // Copies plan_ from the store to the origin, with progress; stops when a
-  // signal arrives.
+  // signal arrives. Refuses first if the plan could not be printed.
   Status CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin);
 
   // Informational text: stdout, text format only, not with -q.
@@ -60,6 +61,14 @@ class RevertSession {
   Report report_;
   std::optional<Plan> plan_;
   std::unique_ptr<IoEngine> engine_;
+
+ private:
+  // Prepare and Execute, with any exception turned into a status: the stack
+  // unwinds (suspended devices are resumed by their owners) and the exit
+  // code still tells whether anything was written.
+  Status PrepareAndExecute();
+
+  CopyStats copy_stats_;
 };
 
 }  // namespace lvmrevert::cli

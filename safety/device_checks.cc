@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "core/quoting.h"
+
 namespace lvmrevert::safety {
 namespace {
 
@@ -18,8 +20,8 @@ std::string Join(const std::vector<std::string>& items) {
 
 std::string Described(SystemView& view, const std::string& path) {
   const std::optional<FilesystemInfo> fs = view.ProbeFilesystem(path);
-  if (!fs) return path;
-  return path + " (" + fs->type + (fs->label.empty() ? "" : " \"" + fs->label + "\"") + ")";
+  if (!fs) return QuotedName(path);
+  return QuotedName(path) + " (" + fs->type + (fs->label.empty() ? "" : " \"" + fs->label + "\"") + ")";
 }
 
 }  // namespace
@@ -27,36 +29,96 @@ std::string Described(SystemView& view, const std::string& path) {
 Status CheckNotMountedOrSwap(SystemView& view, const std::string& role, const std::string& path,
                              dev_t rdev) {
   StatusOr<std::vector<std::string>> mounts = view.MountPointsOf(rdev, path);
-  if (!mounts.ok()) return mounts.status().WithPrefix("checking whether " + path + " is mounted");
+  const std::string name = QuotedName(path);
+  if (!mounts.ok()) return mounts.status().WithPrefix("checking whether " + name + " is mounted");
   if (!mounts->empty()) {
+    std::vector<std::string> targets;
+    for (const std::string& m : *mounts) targets.push_back(QuotedName(m));
     return Status::Refused(role + " " + Described(view, path) + " is mounted on " +
-                           Join(*mounts) + ": unmount it first");
+                           Join(targets) + ": unmount it first");
   }
   StatusOr<bool> swap = view.IsActiveSwap(rdev, path);
-  if (!swap.ok()) return swap.status().WithPrefix("checking whether " + path + " is a swap area");
+  if (!swap.ok()) return swap.status().WithPrefix("checking whether " + name + " is a swap area");
   if (*swap) {
-    return Status::Refused(role + " " + path + " is an active swap area: swapoff it first");
+    return Status::Refused(role + " " + name + " is an active swap area: swapoff it first");
   }
   return Status::Ok();
 }
 
-Status CheckNotLoopBacking(SystemView& view, const std::string& role, const std::string& path,
-                           dev_t dev, ino_t ino) {
-  StatusOr<std::vector<std::string>> loops = view.LoopDevicesBackedBy(dev, ino);
+Status CheckNotInUse(SystemView& view, const std::string& role, const std::string& path,
+                     const FileIdentity& identity) {
+  if (!identity.block) return Status::Ok();
+  return CheckNotMountedOrSwap(view, role, path, identity.rdev);
+}
+
+namespace {
+
+// The regular file behind `file`: the image itself, or a loop device's
+// backing file.
+std::optional<FileIdentity> UnderlyingFile(const DeviceFile& file,
+                                           const std::vector<LoopDevice>& loops) {
+  if (!file.is_block_device) return file.identity();
+  for (const LoopDevice& loop : loops) {
+    if (loop.rdev == file.rdev) return loop.backing;
+  }
+  return std::nullopt;
+}
+
+// Loop devices other than `file` itself bound to `file`'s underlying file.
+std::vector<const LoopDevice*> OtherLoopsOf(const DeviceFile& file,
+                                            const std::vector<LoopDevice>& loops) {
+  std::vector<const LoopDevice*> others;
+  const std::optional<FileIdentity> underlying = UnderlyingFile(file, loops);
+  if (!underlying) return others;
+  for (const LoopDevice& loop : loops) {
+    if (loop.backing == *underlying && !(file.is_block_device && loop.rdev == file.rdev)) {
+      others.push_back(&loop);
+    }
+  }
+  return others;
+}
+
+std::string LoopNames(const std::vector<const LoopDevice*>& loops) {
+  std::vector<std::string> names;
+  for (const LoopDevice* loop : loops) names.push_back(loop->name);
+  return Join(names);
+}
+
+Status RefuseOtherLoops(const std::string& role, const DeviceFile& file,
+                        const std::vector<LoopDevice>& loops) {
+  const std::vector<const LoopDevice*> others = OtherLoopsOf(file, loops);
+  if (others.empty()) return Status::Ok();
+  const std::string detach = ": detach it first (losetup -d " + others.front()->name + ")";
+  if (!file.is_block_device) {
+    return Status::Refused(role + " image " + QuotedName(file.path) + " is the backing file of " +
+                           LoopNames(others) + detach);
+  }
+  return Status::Refused(role + " " + QuotedName(file.path) + " is a loop device of " +
+                         QuotedName(others.front()->backing_name) + ", which " +
+                         LoopNames(others) + " is bound to as well" + detach);
+}
+
+}  // namespace
+
+Status CheckNoAliases(SystemView& view, const DeviceFile& origin, const DeviceFile& store) {
+  StatusOr<std::vector<LoopDevice>> loops = view.LoopDevices();
   if (!loops.ok()) return loops.status().WithPrefix("checking loop devices");
-  if (!loops->empty()) {
-    return Status::Refused(role + " image " + path + " is the backing file of " + Join(*loops) +
-                           ": detach it first (losetup -d " + loops->front() + ")");
+  const std::optional<FileIdentity> origin_file = UnderlyingFile(origin, *loops);
+  const std::optional<FileIdentity> store_file = UnderlyingFile(store, *loops);
+  const bool same = origin.identity() == store.identity() ||
+                    (origin_file && store_file && *origin_file == *store_file);
+  if (same) {
+    const bool through_loop = origin.identity() != store.identity();
+    return Status::Refused("the origin and the snapshot store are the same " +
+                           std::string(through_loop           ? "file"
+                                       : origin.is_block_device ? "device"
+                                                                : "file") +
+                           " (" + QuotedName(origin.path) + " and " + QuotedName(store.path) +
+                           (through_loop ? ", through a loop device" : "") + ")");
   }
-  return Status::Ok();
-}
-
-Status CheckPathNotInUse(SystemView& view, const std::string& role, const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Status::Ok();
-  if (S_ISBLK(st.st_mode)) return CheckNotMountedOrSwap(view, role, path, st.st_rdev);
-  if (S_ISREG(st.st_mode)) return CheckNotLoopBacking(view, role, path, st.st_dev, st.st_ino);
-  return Status::Ok();
+  Status s = RefuseOtherLoops("origin", origin, *loops);
+  if (s.ok()) s = RefuseOtherLoops("snapshot store", store, *loops);
+  return s;
 }
 
 Status CheckOpenCount(const std::string& role, const std::string& label, int open_count,
@@ -93,15 +155,6 @@ std::string FilesystemUuidWarning(SystemView& view, const std::string& origin_pa
          " differs from the origin's " + origin->uuid +
          ": after the revert the origin carries " + snapshot->uuid +
          " (check /etc/fstab and the boot loader)";
-}
-
-Status CheckDistinct(const DeviceFile& origin, const DeviceFile& store) {
-  if (SameFile(origin, store)) {
-    return Status::Refused("the origin and the snapshot store are the same " +
-                           std::string(origin.is_block_device ? "device" : "file") + " (" +
-                           origin.path + " and " + store.path + ")");
-  }
-  return Status::Ok();
 }
 
 }  // namespace lvmrevert::safety

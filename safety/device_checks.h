@@ -17,14 +17,19 @@ namespace lvmrevert::safety {
 Status CheckNotMountedOrSwap(SystemView& view, const std::string& role, const std::string& path,
                              dev_t rdev);
 
-// Refuses an image file that backs a loop device: the loop device could be
-// mounted or written while we copy.
-Status CheckNotLoopBacking(SystemView& view, const std::string& role, const std::string& path,
-                           dev_t dev, ino_t ino);
+// The pre-open check for one path whose identity the caller took (and the
+// open will confirm): a block device must be neither mounted nor an active
+// swap. `role` names it in messages ("origin", "snapshot store").
+Status CheckNotInUse(SystemView& view, const std::string& role, const std::string& path,
+                     const FileIdentity& identity);
 
-// The pre-open checks for one path: dispatches on what `path` is. Missing
-// paths pass here; opening them reports the error.
-Status CheckPathNotInUse(SystemView& view, const std::string& role, const std::string& path);
+// Refuses, once both are open, every way for the origin and the store to be
+// one file, and every loop device that could write the origin's file (or
+// the store's) behind our back: the same file or device; a loop device of
+// the other's file; two loop devices of one file; the origin's (or store's)
+// file bound to another loop device, mounted or not. Loop devices are
+// identified by the driver's report (device and inode), not by path text.
+Status CheckNoAliases(SystemView& view, const DeviceFile& origin, const DeviceFile& store);
 
 // Refuses a device opened more often than `explained` (the opens that the
 // device-mapper stack itself accounts for, plus our own).
@@ -40,8 +45,5 @@ Status CheckNoHolders(SystemView& view, const std::string& role, const std::stri
 // longer match /etc/fstab. Empty when there is nothing to say.
 std::string FilesystemUuidWarning(SystemView& view, const std::string& origin_path,
                                   const std::string& snapshot_path);
-
-// Refuses when the origin and the store are one and the same.
-Status CheckDistinct(const DeviceFile& origin, const DeviceFile& store);
 
 }  // namespace lvmrevert::safety

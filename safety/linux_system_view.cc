@@ -1,14 +1,20 @@
 #include <blkid.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <libmount.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 
+#include "core/unique_fd.h"
 #include "safety/system_view.h"
 
 namespace lvmrevert::safety {
@@ -66,6 +72,41 @@ std::string ReadFirstLine(const std::string& file) {
   return line;
 }
 
+StatusOr<dev_t> ParseDevNumber(const std::string& text) {
+  unsigned major_number = 0, minor_number = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%u:%u%c", &major_number, &minor_number, &extra) != 2) {
+    return Status::IOError("not a device number: \"" + text + "\"");
+  }
+  return makedev(major_number, minor_number);
+}
+
+// What the loop device `node` (device number `rdev`) is bound to, asked of
+// the driver; nothing when it is not bound. The node is opened read-only,
+// which neither binds nor changes it.
+StatusOr<std::optional<FileIdentity>> LoopBacking(const std::string& node, dev_t rdev) {
+  const int fd = ::open(node.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    return Status::FromErrno(errno, "cannot ask " + node + " what it is bound to: open")
+        .WithCode(StatusCode::kRefused);
+  }
+  UniqueFd owner(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || st.st_rdev != rdev) {
+    return Status::Refused("cannot ask " + node + " what it is bound to: it is not loop device " +
+                           std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev)));
+  }
+  loop_info64 info {};
+  if (::ioctl(fd, LOOP_GET_STATUS64, &info) != 0) {
+    if (errno == ENXIO) return std::optional<FileIdentity>();
+    return Status::FromErrno(errno, "LOOP_GET_STATUS64 " + node).WithCode(StatusCode::kRefused);
+  }
+  // The driver reports the backing inode's st_dev in the kernel's 64-bit
+  // encoding, which is the one stat(2) uses too.
+  return std::optional<FileIdentity>(
+      FileIdentity::File(static_cast<dev_t>(info.lo_device), static_cast<ino_t>(info.lo_inode)));
+}
+
 }  // namespace
 
 StatusOr<std::vector<std::string>> LinuxSystemView::MountPointsOf(dev_t rdev,
@@ -82,24 +123,24 @@ StatusOr<bool> LinuxSystemView::IsActiveSwap(dev_t rdev, const std::string& path
   return !swaps->empty();
 }
 
-StatusOr<std::vector<std::string>> LinuxSystemView::LoopDevicesBackedBy(dev_t dev, ino_t ino) {
-  std::vector<std::string> found;
+StatusOr<std::vector<LoopDevice>> LinuxSystemView::LoopDevices() {
+  std::vector<LoopDevice> found;
   std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/sys/block"), ::closedir);
   if (!dir) return found;  // no sysfs (a bare chroot): nothing to find
   while (const dirent* entry = ::readdir(dir.get())) {
     const std::string name = entry->d_name;
     if (name.rfind("loop", 0) != 0) continue;
-    std::string backing = ReadFirstLine("/sys/block/" + name + "/loop/backing_file");
-    if (backing.empty()) continue;
-    const std::string deleted = " (deleted)";
-    if (backing.size() > deleted.size() &&
-        backing.compare(backing.size() - deleted.size(), deleted.size(), deleted) == 0) {
-      continue;  // its file is gone, so it cannot be ours
-    }
-    struct stat st {};
-    if (::stat(backing.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
-      found.push_back("/dev/" + name);
-    }
+    const std::string sys = "/sys/block/" + name;
+    // loop/ exists only while the device is bound to a file.
+    struct stat bound {};
+    if (::stat((sys + "/loop").c_str(), &bound) != 0) continue;
+    StatusOr<dev_t> rdev = ParseDevNumber(ReadFirstLine(sys + "/dev"));
+    if (!rdev.ok()) return rdev.status().WithPrefix("reading " + sys + "/dev");
+    StatusOr<std::optional<FileIdentity>> backing = LoopBacking("/dev/" + name, *rdev);
+    if (!backing.ok()) return backing.status();
+    if (!backing->has_value()) continue;  // unbound meanwhile
+    found.push_back(LoopDevice{"/dev/" + name, *rdev, **backing,
+                               ReadFirstLine(sys + "/loop/backing_file")});
   }
   return found;
 }
@@ -140,6 +181,23 @@ std::optional<FilesystemInfo> LinuxSystemView::ProbeFilesystem(const std::string
   }
   blkid_free_probe(probe);
   return info;
+}
+
+std::string LinuxSystemView::KernelName(dev_t rdev) {
+  char target[256];
+  const std::string link =
+      "/sys/dev/block/" + std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev));
+  const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+  if (n <= 0) return "";
+  const std::string path(target, static_cast<size_t>(n));
+  return path.substr(path.rfind('/') + 1);
+}
+
+std::optional<std::string> LinuxSystemView::DmName(const std::string& kernel_name) {
+  if (kernel_name.empty() || kernel_name.find('/') != std::string::npos) return std::nullopt;
+  const std::string name = ReadFirstLine("/sys/block/" + kernel_name + "/dm/name");
+  if (name.empty()) return std::nullopt;
+  return name;
 }
 
 }  // namespace lvmrevert::safety

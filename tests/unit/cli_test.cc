@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -99,7 +101,8 @@ class CliTest : public ::testing::Test {
                       std::string a = answers_.front();
                       answers_.pop_front();
                       return a;
-                    }};
+                    },
+                    nullptr, nullptr};
     Environment env{view_,
                     [this](EngineKind kind, unsigned depth) -> StatusOr<EngineChoice> {
                       if (uring_unavailable_ && kind != EngineKind::kPsync) {
@@ -123,6 +126,14 @@ class CliTest : public ::testing::Test {
     auto v = Paths();
     v.insert(v.end(), more);
     return v;
+  }
+
+  // Pretends loop device `name` is bound to `file` (by its device and inode).
+  void BindLoop(const std::string& name, const std::string& file) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0);
+    view_.loops.push_back({name, makedev(7, static_cast<unsigned>(view_.loops.size())),
+                           FileIdentity::File(st.st_dev, st.st_ino), file});
   }
 
   void ExpectOriginUnchanged() { EXPECT_EQ(ReadFile(origin_path_), origin_); }
@@ -471,7 +482,7 @@ TEST_F(CliTest, InvalidatedStoreIsRefusedWithJson) {
 }
 
 TEST_F(CliTest, OriginImageOnLoopDeviceIsRefused) {
-  view_.loops_for_any_file = {"/dev/loop7"};
+  BindLoop("/dev/loop7", origin_path_);
   EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
   EXPECT_EQ(err_.str(), "lvm-revert: origin image " + origin_path_ +
                             " is the backing file of /dev/loop7: detach it first (losetup -d "
@@ -480,7 +491,7 @@ TEST_F(CliTest, OriginImageOnLoopDeviceIsRefused) {
 }
 
 TEST_F(CliTest, DryRunIsRefusedLikeARealRun) {
-  view_.loops_for_any_file = {"/dev/loop7"};
+  BindLoop("/dev/loop7", origin_path_);
   EXPECT_EQ(Run(Paths({"--dry-run"})), kExitRefused);
   ExpectOriginUnchanged();
 }

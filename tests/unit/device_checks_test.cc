@@ -41,20 +41,5 @@ TEST(DeviceChecksTest, UnreadableMountTableIsAnErrorNotAPass) {
   EXPECT_EQ(s.message(), "checking whether /dev/vg/lv is mounted: mountinfo unreadable");
 }
 
-TEST(DeviceChecksTest, LoopBackingFileIsRefused) {
-  FakeSystemView view;
-  view.loops_for_any_file = {"/dev/loop2", "/dev/loop5"};
-  const Status s = CheckNotLoopBacking(view, "origin", "/x.img", 0, 0);
-  EXPECT_EQ(s.code(), StatusCode::kRefused);
-  EXPECT_EQ(s.message(),
-            "origin image /x.img is the backing file of /dev/loop2, /dev/loop5: detach it first "
-            "(losetup -d /dev/loop2)");
-}
-
-TEST(DeviceChecksTest, DetachedImagePasses) {
-  FakeSystemView view;
-  EXPECT_TRUE(CheckNotLoopBacking(view, "origin", "/x.img", 0, 0).ok());
-}
-
 }  // namespace
 }  // namespace lvmrevert::safety

@@ -13,7 +13,10 @@ class FakeSystemView final : public safety::SystemView {
  public:
   std::map<std::string, std::vector<std::string>> mounts_by_path;
   std::vector<std::string> swaps;
-  std::vector<std::string> loops_for_any_file;
+  std::vector<safety::LoopDevice> loops;
+  bool fail_loops = false;
+  std::map<dev_t, std::string> kernel_names;
+  std::map<std::string, std::string> dm_names;  // kernel name -> dm name
   std::map<std::string, safety::FilesystemInfo> filesystems;
   std::map<dev_t, std::vector<std::string>> holders;
   bool fail_mount_table = false;
@@ -29,8 +32,18 @@ class FakeSystemView final : public safety::SystemView {
     }
     return false;
   }
-  StatusOr<std::vector<std::string>> LoopDevicesBackedBy(dev_t, ino_t) override {
-    return loops_for_any_file;
+  StatusOr<std::vector<safety::LoopDevice>> LoopDevices() override {
+    if (fail_loops) return Status::Refused("cannot ask /dev/loop0 what it is bound to");
+    return loops;
+  }
+  std::string KernelName(dev_t rdev) override {
+    auto it = kernel_names.find(rdev);
+    return it == kernel_names.end() ? "" : it->second;
+  }
+  std::optional<std::string> DmName(const std::string& kernel_name) override {
+    auto it = dm_names.find(kernel_name);
+    if (it == dm_names.end()) return std::nullopt;
+    return it->second;
   }
   StatusOr<std::vector<std::string>> HoldersOf(dev_t dev) override {
     auto it = holders.find(dev);

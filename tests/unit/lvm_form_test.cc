@@ -135,7 +135,8 @@ class LvmFormTest : public ::testing::Test {
                       std::string a = answers_.front();
                       answers_.erase(answers_.begin());
                       return a;
-                    }};
+                    },
+                    nullptr, nullptr};
     Environment env{view_,
                     [this](EngineKind, unsigned) -> StatusOr<EngineChoice> {
                       return EngineChoice{make_engine_(), ""};
