@@ -2,9 +2,13 @@
 
 #include <cstdio>
 
+#include "core/quoting.h"
+
 namespace lvmrevert::cli {
 
-std::string JsonQuote(const std::string& s) {
+std::string JsonQuote(const std::string& raw) {
+  // JSON text is UTF-8: bytes that are not (a path can hold any) become U+FFFD.
+  const std::string s = ValidUtf8(raw);
   std::string out = "\"";
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
@@ -15,7 +19,7 @@ std::string JsonQuote(const std::string& s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || c == 0x7f) {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;

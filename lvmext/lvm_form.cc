@@ -32,7 +32,13 @@ class SuspendedDevice {
 
   Status Suspend() {
     memory_locked_ = ::mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
-    Status s = dm_.Suspend(name_);
+    Status s;
+    try {
+      s = dm_.Suspend(name_);
+    } catch (...) {
+      suspended_ = true;  // it may have been: resume on the way out
+      throw;
+    }
     if (s.ok()) suspended_ = true;
     if (!s.ok()) Unlock();
     return s;

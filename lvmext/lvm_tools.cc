@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <sstream>
 #include <vector>
 
@@ -45,6 +46,15 @@ StatusOr<Running> Start(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, r.out.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, r.err.get(), STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // We ignore SIGPIPE; an ignored signal stays ignored across exec, so give
+  // the LVM command the default back.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t default_signals;
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &default_signals);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
 
   // LVM warns about inherited fds; ours are all O_CLOEXEC, so silence it.
   std::vector<std::string> env_storage;
@@ -58,8 +68,9 @@ StatusOr<Running> Start(const std::vector<std::string>& argv) {
   for (auto& a : argv_storage) args.push_back(a.data());
   args.push_back(nullptr);
 
-  const int rc = ::posix_spawnp(&r.pid, args[0], &actions, nullptr, args.data(), envp.data());
+  const int rc = ::posix_spawnp(&r.pid, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) return Status::FromErrno(rc, "running " + argv[0]);
   return r;
 }

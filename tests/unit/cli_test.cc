@@ -67,6 +67,33 @@ class FailingWriteEngine final : public IoEngine {
   std::optional<uint64_t> failed_tag_;
 };
 
+// An engine whose first request of one kind throws, as a std::bad_alloc from
+// deep inside would.
+class ThrowingEngine final : public IoEngine {
+ public:
+  explicit ThrowingEngine(IoOp op) : op_(op) {}
+  const char* name() const override { return "throwing"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == op_) throw std::bad_alloc();
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  IoOp op_;
+  PsyncEngine inner_;
+};
+
+// A stream buffer that fails every write, as stdout does on /dev/full or a
+// closed pipe.
+class FailingBuffer final : public std::streambuf {
+ protected:
+  int_type overflow(int_type) override { return traits_type::eof(); }
+  std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+};
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,7 +122,9 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) argv.push_back(a.c_str());
     out_.str("");
     err_.str("");
-    Console console{out_, err_, stdin_is_terminal_, stderr_is_terminal_,
+    failing_.clear();
+    Console console{out_fails_ ? failing_ : out_, err_fails_ ? failing_ : err_, stdin_is_terminal_,
+                    stderr_is_terminal_,
                     [this]() -> std::optional<std::string> {
                       if (answers_.empty()) return std::nullopt;
                       std::string a = answers_.front();
@@ -111,6 +140,9 @@ class CliTest : public ::testing::Test {
                         }
                         return EngineChoice{std::make_unique<PsyncEngine>(),
                                             "io_uring is not available (io_uring_queue_init: Operation not permitted); using psync"};
+                      }
+                      if (throw_on_) {
+                        return EngineChoice{std::make_unique<ThrowingEngine>(*throw_on_), ""};
                       }
                       if (fail_write_nth_ >= 0) {
                         return EngineChoice{std::make_unique<FailingWriteEngine>(fail_write_nth_), ""};
@@ -152,7 +184,12 @@ class CliTest : public ::testing::Test {
   bool stderr_is_terminal_ = false;
   std::deque<std::string> answers_;
   int fail_write_nth_ = -1;
+  std::optional<IoOp> throw_on_;
   bool uring_unavailable_ = false;
+  FailingBuffer failing_buffer_;
+  std::ostream failing_{&failing_buffer_};
+  bool out_fails_ = false;
+  bool err_fails_ = false;
 };
 
 // --- command line -----------------------------------------------------------
@@ -502,7 +539,8 @@ TEST_F(CliTest, WriteFailureExitsFiveAndRerunCompletes) {
   fail_write_nth_ = 1;
   EXPECT_EQ(Run(Paths({"-y"})), kExitFailedWriting);
   EXPECT_THAT(err_.str(), HasSubstr("Input/output error"));
-  EXPECT_THAT(err_.str(), HasSubstr("running the same command again completes the revert"));
+  EXPECT_THAT(err_.str(), HasSubstr("the origin is partly reverted; once the cause is fixed, "
+                                    "running the same command again completes the revert"));
   EXPECT_NE(ReadFile(origin_path_), origin_);  // partly written
   fail_write_nth_ = -1;
   EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
@@ -513,6 +551,86 @@ TEST_F(CliTest, WriteFailureJsonSaysFailed) {
   fail_write_nth_ = 0;
   EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitFailedWriting);
   EXPECT_THAT(out_.str(), StartsWith("{\"result\":\"failed\""));
+}
+
+// --- output that cannot be written ------------------------------------------------
+
+TEST_F(CliTest, DryRunJsonThatCannotBeWrittenIsNotASuccess) {
+  out_fails_ = true;
+  EXPECT_EQ(Run(Paths({"--dry-run", "--json"})), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: the output could not be written (standard output); "
+                        "nothing was written to any device\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, DryRunDdScriptThatCannotBeWrittenIsNotASuccess) {
+  out_fails_ = true;
+  EXPECT_EQ(Run(Paths({"--dry-run", "--format", "dd"})), kExitRefused);
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, APlanNobodyCouldReadIsNotActedOn) {
+  out_fails_ = true;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("the plan could not be written to standard output; nothing "
+                                    "was written"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, AReportLostAfterTheRevertExitsFive) {
+  out_fails_ = true;  // JSON is printed at the end, after the copy
+  EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("the revert itself ran to the end"));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, LostProgressNeitherStopsTheCopyNorPassesForSuccess) {
+  err_fails_ = true;
+  EXPECT_EQ(Run(Paths({"-y", "--progress"})), kExitFailedWriting);
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, HelpThatCannotBeWrittenIsNotASuccess) {
+  out_fails_ = true;
+  EXPECT_EQ(Run({"--help"}), kExitRefused);
+}
+
+// --- names that are not plain text ------------------------------------------------
+
+TEST_F(CliTest, JsonStaysValidUtf8ForAPathThatIsNot) {
+  const std::string odd = dir_.File("origin-\xff\xfe.img");
+  ASSERT_EQ(::rename(origin_path_.c_str(), odd.c_str()), 0);
+  origin_path_ = odd;
+  EXPECT_EQ(Run(Paths({"-y", "--json"})), kExitDone) << err_.str();
+  const std::string json = out_.str();
+  EXPECT_EQ(json.find('\xff'), std::string::npos);
+  EXPECT_THAT(json, HasSubstr("origin-\xef\xbf\xbd\xef\xbf\xbd.img"));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, ANewlineInAPathCannotSplitTheErrorLine) {
+  const std::string odd = dir_.File("no\nsuch\x1b[31m.img");
+  EXPECT_EQ(Run({"-y", "--cow", cow_path_, "--origin", odd}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: origin: '" + dir_.path() +
+                            "/no'$'\\n''such'$'\\033''[31m.img': no such file or device\n");
+}
+
+// --- exceptions ---------------------------------------------------------------------
+
+TEST_F(CliTest, AnExceptionBeforeAnyWriteIsARefusalWithTheOriginUnchanged) {
+  throw_on_ = IoOp::kRead;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("internal error (out of memory); nothing was written"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, AnExceptionAfterWritingBeganExitsFiveAndRerunCompletes) {
+  throw_on_ = IoOp::kWrite;
+  EXPECT_EQ(Run(Paths({"-y"})), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("internal error (out of memory) while copying"));
+  throw_on_.reset();
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  ExpectOriginReverted();
 }
 
 }  // namespace

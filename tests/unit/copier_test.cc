@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/transfer.h"
 #include "tests/unit/fake_engine.h"
 
 namespace lvmrevert {
@@ -87,6 +91,43 @@ TEST_F(CopierTest, PartialLastChunkIsClampedToOriginEnd) {
   EXPECT_EQ(engine.files[kOriginFd].size(), origin_size_);
   EXPECT_EQ(engine.files[kOriginFd], Expected(plan));
   EXPECT_EQ(stats_.bytes_written, 2048u);
+}
+
+// 64 chunks and 2048 bytes: chunk 64 is 2048 bytes, which O_DIRECT refuses on
+// a device or filesystem with 4096-byte logical blocks.
+TEST_F(CopierTest, UnalignedTailGoesToTheBufferedDescriptorAfterTheRest) {
+  FakeEngine engine;
+  const Plan plan = TypicalPlan();  // includes {64, 31}
+  ASSERT_TRUE(WritesUnalignedTail(plan));
+  const int buffered = ::memfd_create("origin-buffered", 0);
+  ASSERT_GE(buffered, 0);
+  ASSERT_EQ(::pwrite(buffered, origin_.data(), origin_.size(), 0),
+            static_cast<ssize_t>(origin_.size()));
+  engine.files[kCowFd] = cow_;
+  engine.files[kOriginFd] = origin_;
+  CopyOptions options;
+  options.max_io_bytes = 8192;
+  options.buffered_origin_fd = buffered;
+  ASSERT_TRUE(CopyPlan(plan, engine, kCowFd, kOriginFd, options, &stats_).ok());
+
+  const std::vector<std::byte> expected = Expected(plan);
+  const uint64_t tail_at = 64 * kChunk;
+  // The engine wrote everything but the tail; the buffered fd got the tail.
+  for (uint64_t offset : engine.write_offsets) EXPECT_LT(offset, tail_at);
+  EXPECT_TRUE(std::equal(engine.files[kOriginFd].begin(),
+                         engine.files[kOriginFd].begin() + static_cast<ptrdiff_t>(tail_at),
+                         expected.begin()));
+  std::vector<std::byte> tail(2048);
+  ASSERT_EQ(::pread(buffered, tail.data(), tail.size(), static_cast<off_t>(tail_at)), 2048);
+  EXPECT_TRUE(std::equal(tail.begin(), tail.end(), expected.begin() + static_cast<ptrdiff_t>(tail_at)));
+  EXPECT_EQ(stats_.bytes_written, plan.totals().bytes);
+  ::close(buffered);
+}
+
+TEST_F(CopierTest, AlignedPlansWriteNoTailApart) {
+  EXPECT_FALSE(WritesUnalignedTail(MakePlan({{3, 2}, {63, 4}})));  // chunk 64 not saved
+  origin_size_ = 64 * kChunk;
+  EXPECT_FALSE(WritesUnalignedTail(MakePlan({{3, 2}, {63, 4}})));
 }
 
 TEST_F(CopierTest, ManyInFlightCompletingOutOfOrderGiveTheSameResult) {

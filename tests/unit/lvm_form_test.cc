@@ -495,6 +495,68 @@ TEST_F(LvmFormTest, SigtermMidCopyStopsResumesAndExitsFive) {
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
 }
 
+// Throws from inside the copy, while the snapshot is suspended, as a
+// std::bad_alloc from deep inside would.
+class ThrowDuringCopy final : public IoEngine {
+ public:
+  explicit ThrowDuringCopy(IoOp op) : op_(op) {}
+  const char* name() const override { return "throw"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == op_) throw std::bad_alloc();
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  IoOp op_;
+  PsyncEngine inner_;
+};
+
+TEST_F(LvmFormTest, AnExceptionAfterWritingBeganResumesAndExitsFive) {
+  make_engine_ = [] { return std::make_unique<ThrowDuringCopy>(IoOp::kWrite); };
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("internal error (out of memory) while copying"));
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+  EXPECT_FALSE(dm_.AnySuspended());
+}
+
+TEST_F(LvmFormTest, AnExceptionBeforeAnyWriteResumesAndLeavesTheOriginUnchanged) {
+  make_engine_ = [] { return std::make_unique<ThrowDuringCopy>(IoOp::kRead); };
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
+                         "internal error (out of memory); nothing was written");
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+}
+
+TEST_F(LvmFormTest, AnExceptionOutOfTheSuspendItselfStillResumes) {
+  dm_.on_suspend = [](const std::string&) { throw std::bad_alloc(); };
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "internal error (out of memory)");
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
+}
+
+TEST_F(LvmFormTest, ASnapshotLeftSuspendedIsRefusedWithTheCommandThatResumesIt) {
+  dm_.devices["vg-snap"].info.suspended = true;
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitRefused);
+  EXPECT_EQ(err_.str(),
+            "lvm-revert: device-mapper device vg-snap is suspended (an lvm-revert killed while "
+            "copying leaves it so, as can other tools): every read of it waits. Resume it "
+            "first: dmsetup resume vg-snap\n");
+  EXPECT_TRUE(dm_.calls.empty());  // not ours to resume
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
+TEST_F(LvmFormTest, ASuspendedStoreOrDataDeviceIsRefusedToo) {
+  for (const char* name : {"vg-snap-cow", "vg-lv-real", "vg-lv"}) {
+    SCOPED_TRACE(name);
+    dm_.devices[name].info.suspended = true;
+    EXPECT_EQ(Run({"--dry-run", "vg/lv", "vg/snap"}), kExitRefused);
+    EXPECT_THAT(err_.str(), HasSubstr(std::string("Resume it first: dmsetup resume ") + name));
+    dm_.devices[name].info.suspended = false;
+  }
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
 TEST_F(LvmFormTest, ResumeFailureSaysHowToResume) {
   dm_.fail_resume = true;
   EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
