@@ -253,7 +253,7 @@ case $case_name in
     run_rc bin -y --cow "$d/cow.img" --origin "$mnt/origin.img"
     expect_rc 5
     expect_err "No space left on device"
-    expect_err "running the same command again completes the revert"
+    expect_err "once the cause is fixed, running the same command again completes the revert"
     ! cmp -s "$mnt/origin.img" "$work/reference.img" || fail "the failed run completed?"
     mount -o remount,size=80M "$mnt"
     run_rc bin -y --cow "$d/cow.img" --origin "$mnt/origin.img"
@@ -372,6 +372,259 @@ case $case_name in
     expect_rc 0
     [[ -z $err ]] || fail "fallback without -v printed: $err"
     [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "silent fallback revert != expected"
+    ;;
+
+  closed-standard-fds)
+    # With fd 1 (or 2, or 0) closed, the origin opened next would get that
+    # number, and the tool's own messages would be written into it. On
+    # ramfs (no O_DIRECT, so unaligned writes go through) they would land.
+    need_root
+    d=$work/ramfs
+    mkdir -p "$d"
+    mount -t ramfs ramfs "$d" 2>/dev/null || skip "cannot mount ramfs here"
+    cleanups+=("umount $d")
+    for f in cow origin expected; do zstd -q -d "$fixtures/c4k-scatter/$f.img.zst" -o "$d/$f.img"; done
+    cp "$d/origin.img" "$d/origin.orig"
+    # psync: io_uring's ring would take the free number first.
+    for closed in '>&-' '2>&-' '<&-' '>&- 2>&-'; do
+      cp "$d/origin.orig" "$d/origin.img"
+      set +e
+      eval "\"\$build/lvmext/lvm-revert\" --io-engine psync -y --progress --cow \"\$d/cow.img\" --origin \"\$d/origin.img\" $closed"
+      rc=$?
+      set -e
+      [[ $rc == 0 ]] || fail "with $closed: exit $rc"
+      [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] \
+        || fail "with $closed the origin is not the snapshot: $(head -c 64 "$d/origin.img" | tr -c '[:print:]' .)"
+    done
+    ;;
+
+  sigpipe-does-not-stop-the-copy)
+    # stderr is a pipe nobody reads (as in `... 2>&1 >/dev/null | true`),
+    # made deterministic: the read end is closed before lvm-revert starts,
+    # and SIGPIPE has its default action, as a shell gives it.
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    run_rc python3 -c '
+import os, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+r, w = os.pipe()
+os.close(r)
+os.dup2(w, 2)
+os.execv(sys.argv[1], sys.argv[1:])' "$build/lvmext/lvm-revert" --io-engine "$engine" -y --progress \
+      --cow "$d/cow.img" --origin "$d/origin.img"
+    [[ $rc != 141 ]] || fail "killed by SIGPIPE"
+    expect_rc 5
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "the copy did not run to the end"
+    ;;
+
+  dev-full-output-is-not-success)
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    [[ -c /dev/full ]] || skip "no /dev/full"
+    before=$(sha "$d/origin.img")
+    for format in '--json' '--format dd' '--format text'; do
+      set +e
+      # shellcheck disable=SC2086
+      bin --dry-run $format --cow "$d/cow.img" --origin "$d/origin.img" >/dev/full 2>"$work/err"
+      rc=$?
+      set -e
+      [[ $rc == 4 ]] || fail "--dry-run $format >/dev/full: exit $rc"
+      grep -qF "the output could not be written (standard output: No space left on device)" \
+        "$work/err" || fail "--dry-run $format: $(cat "$work/err")"
+    done
+    # A real run whose plan cannot be printed does not act on it.
+    set +e
+    bin -y --cow "$d/cow.img" --origin "$d/origin.img" >/dev/full 2>"$work/err"
+    rc=$?
+    set -e
+    [[ $rc == 4 ]] || fail "-y >/dev/full: exit $rc"
+    grep -qF "the plan could not be written to standard output; nothing was written" "$work/err" \
+      || fail "-y >/dev/full: $(cat "$work/err")"
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed"
+    ;;
+
+  json-path-not-utf8)
+    unpack c64k-mixed
+    d=$work/c64k-mixed
+    odd=$d/$'origin-\xff\x01.img'
+    mv "$d/origin.img" "$odd"
+    run_rc bin -y --json --cow "$d/cow.img" --origin "$odd"
+    expect_rc 0
+    python3 -c 'import json,sys; o=json.loads(sys.stdin.buffer.read().decode("utf-8")); assert o["origin"].endswith("origin-\ufffd\u0001.img"), o["origin"]' \
+      <"$work/out" || fail "not valid UTF-8 JSON: $(od -c "$work/out" | head -5)"
+    [[ $(sha "$odd") == $(sha "$d/expected.img") ]] || fail "origin != expected"
+    ;;
+
+  message-names-quoted)
+    unpack empty
+    d=$work/empty
+    odd=$d/$'or\nigin\e[31m.img'
+    cp "$d/origin.img" "$odd"
+    # A refusal that names the path: it is the backing file of a loop device.
+    attach_loop "$odd"
+    run_rc bin -y --cow "$d/cow.img" --origin "$odd"
+    expect_rc 4
+    [[ $(wc -l <"$work/err") == 1 ]] || fail "error is not one line: $err"
+    grep -qF "'$d/or'\$'\\n''igin'\$'\\033''[31m.img' is the backing file of $loop" "$work/err" \
+      || fail "name not quoted: $err"
+    ;;
+
+  read-only-loop-origin-refused)
+    need_root
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    command -v losetup >/dev/null || skip "no losetup"
+    loop=$(losetup -f --show -r "$d/origin.img" 2>/dev/null) || skip "cannot attach loop devices here"
+    cleanups+=("losetup -d $loop")
+    before=$(sha "$d/origin.img")
+    for mode in --dry-run -y; do
+      run_rc bin "$mode" --cow "$d/cow.img" --origin "$loop"
+      expect_rc 4
+      expect_err "origin: $loop is a read-only block device: nothing can be written to it"
+    done
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  immutable-origin-refused)
+    need_root
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    chattr +i "$d/origin.img" 2>/dev/null || skip "chattr +i not supported here"
+    cleanups+=("chattr -i $d/origin.img")
+    before=$(sha "$d/origin.img")
+    for mode in --dry-run -y; do
+      run_rc bin "$mode" --cow "$d/cow.img" --origin "$d/origin.img"
+      expect_rc 4
+      expect_err "origin: $d/origin.img cannot be opened for writing: Operation not permitted"
+    done
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  read-only-mount-origin-refused)
+    need_root
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    mkdir -p "$work/ro"
+    mount --bind "$d" "$work/ro" 2>/dev/null || skip "cannot bind-mount here"
+    cleanups+=("umount $work/ro")
+    mount -o remount,bind,ro "$work/ro" 2>/dev/null || skip "cannot remount read-only here"
+    before=$(sha "$d/origin.img")
+    for mode in --dry-run -y; do
+      run_rc bin "$mode" --cow "$work/ro/cow.img" --origin "$work/ro/origin.img"
+      expect_rc 4
+      expect_err "origin: $work/ro/origin.img cannot be opened for writing: Read-only file system"
+    done
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  unwritable-by-caller-refused)
+    need_root
+    command -v setpriv >/dev/null || skip "no setpriv"
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    chmod 755 "$work" "$d"
+    chmod 644 "$d/origin.img" "$d/cow.img"
+    setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$build/lvmext/lvm-revert" \
+      || skip "the build is not readable by nobody"
+    before=$(sha "$d/origin.img")
+    for mode in --dry-run -y; do
+      run_rc setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$build/lvmext/lvm-revert" --io-engine "$engine" "$mode" --cow "$d/cow.img" --origin "$d/origin.img"
+      expect_rc 4
+      expect_err "origin: $d/origin.img cannot be opened for writing: Permission denied"
+    done
+    [[ $(sha "$d/origin.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  loop-backing-newline-name-refused)
+    # sysfs's backing_file is cut at the newline; the driver knows the inode.
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    odd=$d/$'origin\n.img'
+    mv "$d/origin.img" "$odd"
+    attach_loop "$odd"
+    before=$(sha "$odd")
+    run_rc bin -y --cow "$d/cow.img" --origin "$odd"
+    expect_rc 4
+    expect_err "is the backing file of $loop: detach it first"
+    [[ $(sha "$odd") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  loop-backing-hard-link-refused)
+    # The loop device's file was bound through a name since removed; the
+    # origin is another name (a hard link) of the same inode.
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    ln "$d/origin.img" "$d/link.img"
+    attach_loop "$d/origin.img"
+    rm "$d/origin.img"
+    before=$(sha "$d/link.img")
+    run_rc bin -y --cow "$d/cow.img" --origin "$d/link.img"
+    expect_rc 4
+    expect_err "origin image $d/link.img is the backing file of $loop: detach it first"
+    [[ $(sha "$d/link.img") == "$before" ]] || fail "origin changed after refusal"
+    ;;
+
+  loop-two-of-one-file-refused)
+    # The store image bound twice: once as the "origin", once read-only as
+    # the "store". Both are one file.
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    # Big enough to pass for the 64 MiB origin the store was made for.
+    truncate -s 64M "$d/cow.img"
+    attach_loop "$d/cow.img"
+    origin_loop=$loop
+    loop=$(losetup -f --show -r "$d/cow.img") || skip "cannot attach a second loop device"
+    cleanups+=("losetup -d $loop")
+    before=$(sha "$d/cow.img")
+    run_rc bin -y --cow "$loop" --origin "$origin_loop"
+    expect_rc 4
+    expect_err "the origin and the snapshot store are the same file ($origin_loop and $loop, through a loop device)"
+    [[ $(sha "$d/cow.img") == "$before" ]] || fail "the store image was written"
+    ;;
+
+  loop-second-of-mounted-image-refused)
+    need_root
+    command -v mkfs.ext4 >/dev/null || skip "no mkfs.ext4"
+    unpack c4k-scatter
+    d=$work/c4k-scatter
+    truncate -s 64M "$work/fs.img"
+    mkfs.ext4 -q -F "$work/fs.img"
+    attach_loop "$work/fs.img"
+    mounted=$loop
+    mkdir -p "$work/mnt"
+    mount -o ro "$mounted" "$work/mnt" 2>/dev/null || skip "cannot mount here"
+    cleanups+=("umount $work/mnt")
+    attach_loop "$work/fs.img"
+    before=$(sha "$work/fs.img")
+    run_rc bin -y --cow "$d/cow.img" --origin "$loop"
+    expect_rc 4
+    expect_err "origin $loop is a loop device of $work/fs.img, which $mounted is bound to as well: detach it first (losetup -d $mounted)"
+    [[ $(sha "$work/fs.img") == "$before" ]] || fail "the mounted filesystem's image was written"
+    ;;
+
+  tail-on-4k-logical-blocks)
+    # A 512-byte last chunk on a filesystem whose device has 4096-byte
+    # logical blocks: O_DIRECT refuses that write (EINVAL) on every run.
+    need_root
+    command -v mkfs.ext4 >/dev/null || skip "no mkfs.ext4"
+    truncate -s 96M "$work/4k.img"
+    command -v losetup >/dev/null || skip "no losetup"
+    loop=$(losetup -f --show --sector-size 4096 "$work/4k.img" 2>/dev/null) || skip "no 4096-byte loop devices here"
+    cleanups+=("losetup -d $loop")
+    [[ $(blockdev --getss "$loop") == 4096 ]] || skip "loop device did not take 4096-byte sectors"
+    mkfs.ext4 -q -F "$loop"
+    mkdir -p "$work/mnt"
+    mount "$loop" "$work/mnt" 2>/dev/null || skip "cannot mount here"
+    cleanups+=("umount $work/mnt")
+    mkdir -p "$work/mnt/g"
+    "$mkstore" --out "$work/mnt/g" --chunk-sectors 16 --origin-mib 8 --origin-tail-bytes 512 \
+      --exceptions 1025 --pattern runs --run-chunks 5 --seed 3 >/dev/null
+    d=$work/mnt/g
+    run_rc bin -y -v --cow "$d/cow.img" --origin "$d/origin.img"
+    expect_rc 0
+    expect_err "the origin's last chunk is partial and unaligned: it is written without O_DIRECT"
+    [[ $(sha "$d/origin.img") == $(sha "$d/expected.img") ]] || fail "origin != expected"
     ;;
 
   *) echo "unknown case $case_name" >&2; exit 2 ;;
