@@ -96,6 +96,13 @@ generate() {  # generate NAME MKSTORE-ARGS...
   "$mkstore" --out "$d" "$@" >/dev/null
 }
 
+mount_ramfs() {  # mount_ramfs DIR: ramfs has no direct I/O at all (tmpfs has it since 6.6)
+  need_root
+  mkdir -p "$1"
+  mount -t ramfs ramfs "$1" 2>/dev/null || skip "cannot mount ramfs here"
+  cleanups+=("umount $1")
+}
+
 attach_loop() {  # attach_loop FILE -> $loop
   need_root
   command -v losetup >/dev/null || skip "no losetup"
@@ -218,12 +225,8 @@ case $case_name in
     ;;
 
   ramfs-buffered-fallback)
-    # ramfs has no direct I/O at all (tmpfs has it since Linux 6.6).
-    need_root
     d=$work/ramfs
-    mkdir -p "$d"
-    mount -t ramfs ramfs "$d" 2>/dev/null || skip "cannot mount ramfs here"
-    cleanups+=("umount $d")
+    mount_ramfs "$d"
     for f in cow origin expected; do zstd -q -d "$fixtures/c64k-mixed/$f.img.zst" -o "$d/$f.img"; done
     run_rc bin -y -v --cow "$d/cow.img" --origin "$d/origin.img"
     expect_rc 0
@@ -378,11 +381,8 @@ case $case_name in
     # With fd 1 (or 2, or 0) closed, the origin opened next would get that
     # number, and the tool's own messages would be written into it. On
     # ramfs (no O_DIRECT, so unaligned writes go through) they would land.
-    need_root
     d=$work/ramfs
-    mkdir -p "$d"
-    mount -t ramfs ramfs "$d" 2>/dev/null || skip "cannot mount ramfs here"
-    cleanups+=("umount $d")
+    mount_ramfs "$d"
     for f in cow origin expected; do zstd -q -d "$fixtures/c4k-scatter/$f.img.zst" -o "$d/$f.img"; done
     cp "$d/origin.img" "$d/origin.orig"
     # psync: io_uring's ring would take the free number first.

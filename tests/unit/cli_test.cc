@@ -32,6 +32,7 @@ using lvmrevert::testing::kSnapshotDataSeed;
 using lvmrevert::testing::ReadFile;
 using lvmrevert::testing::StoreBuilder;
 using lvmrevert::testing::TempDir;
+using lvmrevert::testing::ThrowingEngine;
 using lvmrevert::testing::WriteFile;
 
 constexpr uint64_t kChunk = 4096;
@@ -65,25 +66,6 @@ class FailingWriteEngine final : public IoEngine {
   int fail_nth_;
   int writes_ = 0;
   std::optional<uint64_t> failed_tag_;
-};
-
-// An engine whose first request of one kind throws, as a std::bad_alloc from
-// deep inside would.
-class ThrowingEngine final : public IoEngine {
- public:
-  explicit ThrowingEngine(IoOp op) : op_(op) {}
-  const char* name() const override { return "throwing"; }
-  size_t queue_depth() const override { return 1; }
-  Status Submit(const IoRequest& r) override {
-    if (r.op == op_) throw std::bad_alloc();
-    return inner_.Submit(r);
-  }
-  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
-  Status Flush(int fd) override { return inner_.Flush(fd); }
-
- private:
-  IoOp op_;
-  PsyncEngine inner_;
 };
 
 // A stream buffer that fails every write, as stdout does on /dev/full or a

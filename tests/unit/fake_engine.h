@@ -6,10 +6,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <new>
 #include <optional>
 #include <vector>
 
 #include "core/io_engine.h"
+#include "core/psync_engine.h"
 
 namespace lvmrevert::testing {
 
@@ -93,6 +95,25 @@ class FakeEngine final : public IoEngine {
 
   size_t depth_;
   std::vector<IoCompletion> pending_;
+};
+
+// The real psync engine, except that the first request of one kind throws,
+// as a std::bad_alloc from deep inside would.
+class ThrowingEngine final : public IoEngine {
+ public:
+  explicit ThrowingEngine(IoOp op) : op_(op) {}
+  const char* name() const override { return "throwing"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == op_) throw std::bad_alloc();
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  IoOp op_;
+  PsyncEngine inner_;
 };
 
 }  // namespace lvmrevert::testing

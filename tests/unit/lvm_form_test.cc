@@ -15,6 +15,7 @@
 #include "tests/support/store_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/fake_device_mapper.h"
+#include "tests/unit/fake_engine.h"
 #include "tests/unit/fake_system_view.h"
 
 namespace lvmrevert::cli {
@@ -31,6 +32,7 @@ using lvmrevert::testing::kSnapshotDataSeed;
 using lvmrevert::testing::ReadFile;
 using lvmrevert::testing::StoreBuilder;
 using lvmrevert::testing::TempDir;
+using lvmrevert::testing::ThrowingEngine;
 using lvmrevert::testing::WriteFile;
 
 constexpr uint64_t kChunk = 4096;
@@ -495,27 +497,8 @@ TEST_F(LvmFormTest, SigtermMidCopyStopsResumesAndExitsFive) {
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
 }
 
-// Throws from inside the copy, while the snapshot is suspended, as a
-// std::bad_alloc from deep inside would.
-class ThrowDuringCopy final : public IoEngine {
- public:
-  explicit ThrowDuringCopy(IoOp op) : op_(op) {}
-  const char* name() const override { return "throw"; }
-  size_t queue_depth() const override { return 1; }
-  Status Submit(const IoRequest& r) override {
-    if (r.op == op_) throw std::bad_alloc();
-    return inner_.Submit(r);
-  }
-  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
-  Status Flush(int fd) override { return inner_.Flush(fd); }
-
- private:
-  IoOp op_;
-  PsyncEngine inner_;
-};
-
 TEST_F(LvmFormTest, AnExceptionAfterWritingBeganResumesAndExitsFive) {
-  make_engine_ = [] { return std::make_unique<ThrowDuringCopy>(IoOp::kWrite); };
+  make_engine_ = [] { return std::make_unique<ThrowingEngine>(IoOp::kWrite); };
   EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitFailedWriting);
   EXPECT_THAT(err_.str(), HasSubstr("internal error (out of memory) while copying"));
   EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
@@ -523,7 +506,7 @@ TEST_F(LvmFormTest, AnExceptionAfterWritingBeganResumesAndExitsFive) {
 }
 
 TEST_F(LvmFormTest, AnExceptionBeforeAnyWriteResumesAndLeavesTheOriginUnchanged) {
-  make_engine_ = [] { return std::make_unique<ThrowDuringCopy>(IoOp::kRead); };
+  make_engine_ = [] { return std::make_unique<ThrowingEngine>(IoOp::kRead); };
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
                          "internal error (out of memory); nothing was written");
   EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap"));
