@@ -324,3 +324,116 @@ t_refused() {
     t_eq "$label: origin unchanged" "$(vm_sha "$dev")" "$before"
     vm_no_suspended "$label: no device suspended"
 }
+
+# ------------------------------------------------------------------ a device-mapper device under the PV
+# To make I/O fail or slow down under LVM, a scenario puts its PV on a
+# device-mapper device of its own, a `linear` table over a disk at an offset
+# (so the disk itself shows no PV label), and reloads that device's table.
+
+# vm_dm_over NAME DEV START: create /dev/mapper/NAME, a linear map of DEV from
+# sector START to its end. The first MiB of DEV is zeroed first, so that no
+# earlier PV label on DEV itself shows up next to NAME's.
+vm_dm_over() {
+    local name=$1 dev=$2 start=$3 size
+    size=$(blockdev --getsz "$dev") || return 1
+    [[ $start =~ ^[0-9]+$ && $start -lt $size ]] || { echo "vm_dm_over: bad START '$start'" >&2; return 2; }
+    dd if=/dev/zero of="$dev" bs=1M count=1 oflag=direct conv=notrunc status=none
+    dmsetup create "$name" --table "0 $((size - start)) linear $dev $start"
+}
+
+# vm_dm_table_linear DEV START LEN: the table of vm_dm_over's device.
+vm_dm_table_linear() { echo "0 $3 linear $1 $2"; }
+
+# vm_dm_table_error DEV START LEN ERR_START ERR_LEN: the same map, but with
+# sectors [ERR_START, ERR_START+ERR_LEN) of the dm device on the `error`
+# target (every read and write there fails with EIO).
+vm_dm_table_error() {
+    local dev=$1 start=$2 len=$3 es=$4 el=$5
+    [[ $es =~ ^[0-9]+$ && $el =~ ^[0-9]+$ && $el -gt 0 && $((es + el)) -le $len ]] \
+        || { echo "vm_dm_table_error: bad range $es+$el in $len sectors" >&2; return 2; }
+    [[ $es -eq 0 ]] || echo "0 $es linear $dev $start"
+    echo "$es $el error"
+    [[ $((es + el)) -eq $len ]] || echo "$((es + el)) $((len - es - el)) linear $dev $((start + es + el))"
+}
+
+# vm_dm_table_delay DEV START LEN WRITE_MS: the same map through the `delay`
+# target (modprobe dm-delay first): reads at once, every write and flush
+# held back WRITE_MS milliseconds (held writes go on in parallel).
+vm_dm_table_delay() { echo "0 $3 delay $1 $2 0 $1 $2 $4"; }
+
+# vm_dm_reload NAME TABLE: swap NAME's table (suspend, load, resume).
+vm_dm_reload() {
+    dmsetup suspend "$1" && dmsetup load "$1" --table "$2" && dmsetup resume "$1"
+}
+
+# vm_dm_state NAME: "Active" or "Suspended".
+vm_dm_state() { dmsetup info -c --noheadings -o suspended "$1" 2>/dev/null | tr -d ' '; }
+
+# vm_lv_pv_sector VG LV: the sector of its PV where LV (a snapshot: its
+# exception store) begins, from pe_start, the extent size and the first PE
+# of its first segment (`lvs --segments -o seg_pe_ranges`).
+vm_lv_pv_sector() {
+    local range pv pe_start extent first
+    range=$(lvs -a --noheadings --segments -o seg_pe_ranges "$1/$2" | head -1 | tr -d ' ')
+    pv=${range%%:*}
+    first=${range#*:}
+    first=${first%%-*}
+    pe_start=$(pvs --noheadings --nosuffix --units s -o pe_start "$pv" | tr -d ' ')
+    extent=$(vgs --noheadings --nosuffix --units s -o vg_extent_size "$1" | tr -d ' ')
+    [[ $first =~ ^[0-9]+$ && $pe_start =~ ^[0-9]+$ && $extent =~ ^[0-9]+$ ]] \
+        || { echo "vm_lv_pv_sector: cannot place $1/$2 ($range, $pe_start, $extent)" >&2; return 1; }
+    echo $((pe_start + first * extent))
+}
+
+# vm_block_seeds DEV: how many 4 KiB blocks of DEV carry each vm_fill seed
+# ("<SEED:" header; "b" + SEED for vm_write_blocks, "-" for anything else),
+# as "SEED:COUNT" words, most frequent first. One perl process, O_DIRECT dd.
+vm_block_seeds() {
+    dd if="$1" bs=1M iflag=direct status=none | perl -e '
+        my (%n, $b);
+        while (read(STDIN, $b, 4096) == 4096) { $n{ $b =~ /^<(b?\d+):\d+>/ ? $1 : "-" }++ }
+        print join(" ", map { "$_:$n{$_}" } sort { $n{$b} <=> $n{$a} || $a cmp $b } keys %n), "\n";'
+}
+
+# vm_wait_suspended PREFIX PID SECONDS: until a device-mapper device whose
+# name starts with PREFIX is suspended (ok), PID ends or about SECONDS pass.
+vm_wait_suspended() {
+    local prefix=$1 pid=$2 tries=$(($3 * 10))
+    while ((tries-- > 0)); do
+        if dmsetup info -c --noheadings -o name,suspended --separator ' ' 2>/dev/null |
+            awk -v p="$prefix" 'index($1, p) == 1 && $2 != "Active" { f = 1 } END { exit !f }'; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# vm_dm_writes_done NAME: a lower bound on the write requests the dm device
+# NAME has completed since it was created: writes counted in
+# /sys/block/dm-N/stat less those still in flight (the kernel counts a
+# bio-based device's requests when they start or, in newer kernels, when
+# they end; either way the difference never exceeds what completed).
+vm_dm_writes_done() {
+    local minor
+    minor=$(dmsetup info -c --noheadings -o minor "$1" 2>/dev/null | tr -d ' ')
+    [[ $minor =~ ^[0-9]+$ ]] || { echo "vm_dm_writes_done: no device $1" >&2; return 1; }
+    awk '{ print $5 - $9 }' "/sys/block/dm-$minor/stat"
+}
+
+# vm_wait_writes_done NAME BASE PID SECONDS: until NAME has completed more
+# writes than BASE (a vm_dm_writes_done taken before), PID ends, or about
+# SECONDS pass.
+vm_wait_writes_done() {
+    local name=$1 base=$2 pid=$3 tries=$(($4 * 20)) minor stat
+    minor=$(dmsetup info -c --noheadings -o minor "$name" 2>/dev/null | tr -d ' ')
+    [[ $minor =~ ^[0-9]+$ ]] || { echo "vm_wait_writes_done: no device $name" >&2; return 1; }
+    while ((tries-- > 0)); do
+        read -r -a stat <"/sys/block/dm-$minor/stat"
+        ((stat[4] - stat[8] > base)) && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}

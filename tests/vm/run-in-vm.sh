@@ -14,11 +14,15 @@
 #   --workdir DIR      work folder (initramfs cache, disks, logs); default: fresh
 #                      mktemp dir under /var/tmp, removed afterwards unless --keep
 #   --keep             keep the default workdir
+#   --kill-when NAME   power cut: SIGKILL qemu as soon as the guest creates
+#                      WORKDIR/NAME (on the share, $VM_WORKDIR/NAME in the guest);
+#                      exit 125, with run/killed holding the host time of the kill
 #   --env NAME=VALUE   export NAME=VALUE into COMMAND's environment (repeatable)
 #   -h, --help         this text
 #
-# Exit status: COMMAND's exit status, or 125 if the guest died, hung or the
-# harness itself failed (so COMMAND should avoid exiting 125 itself).
+# Exit status: COMMAND's exit status, or 125 if the guest died, hung, was
+# killed by --kill-when or the harness itself failed (so COMMAND should avoid
+# exiting 125 itself).
 #
 # See tests/vm/README.md and /work/shared/docs/vm-testing.md.
 set -euo pipefail
@@ -36,6 +40,7 @@ TIMEOUT=900
 WORKDIR=""
 KEEP=0
 ENVS=()
+KILL_WHEN=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --disk)      [[ $# -ge 2 ]] || die "--disk needs a SIZE"; DISKS+=("new:$2"); shift 2 ;;
@@ -49,6 +54,8 @@ while [[ $# -gt 0 ]]; do
         --workdir)   [[ $# -ge 2 ]] || die "--workdir needs DIR"; WORKDIR=$2; shift 2 ;;
         --workdir=*) WORKDIR=${1#*=}; shift ;;
         --keep)      KEEP=1; shift ;;
+        --kill-when) [[ $# -ge 2 ]] || die "--kill-when needs a NAME"; KILL_WHEN=$2; shift 2 ;;
+        --kill-when=*) KILL_WHEN=${1#*=}; shift ;;
         --env)       [[ $# -ge 2 ]] || die "--env needs NAME=VALUE"; ENVS+=("$2"); shift 2 ;;
         --env=*)     ENVS+=("${1#*=}"); shift ;;
         -h|--help)   usage; exit 0 ;;
@@ -60,6 +67,10 @@ done
 [[ $MEM =~ ^[0-9]+$ ]] || die "--mem must be a number of MiB, got '$MEM'"
 [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || die "--timeout must be a positive number of seconds, got '$TIMEOUT'"
 [[ ${#DISKS[@]} -le 20 ]] || die "at most 20 disks"
+if [[ -n $KILL_WHEN ]]; then
+    [[ $KILL_WHEN =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ && $KILL_WHEN != run ]] \
+        || die "--kill-when wants a plain file name in the workdir (letters, digits, . _ -), got '$KILL_WHEN'"
+fi
 for e in ${ENVS[@]+"${ENVS[@]}"}; do
     [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env wants NAME=VALUE, got '$e'"
 done
@@ -109,10 +120,12 @@ case "$WORKDIR" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*|/run|/run/*) die "workd
 
 QEMU_PID=""
 WATCH_PID=""
+KILLER_PID=""
 # shellcheck disable=SC2317  # invoked via trap
 cleanup() {
     local rc=$?
     if [[ -n $WATCH_PID ]]; then kill "$WATCH_PID" 2>/dev/null || true; fi
+    if [[ -n $KILLER_PID ]]; then kill "$KILLER_PID" 2>/dev/null || true; fi
     if [[ -n $QEMU_PID ]] && kill -0 "$QEMU_PID" 2>/dev/null; then kill -KILL "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true; fi
     if [[ $OWN_WORKDIR == 1 && $KEEP == 0 ]]; then
         rm -rf -- "$WORKDIR"
@@ -132,6 +145,8 @@ flock -n 9 || die "another run-in-vm.sh is using workdir $WORKDIR"
 RUN="$WORKDIR/run"
 rm -rf -- "$RUN"
 mkdir -p -- "$RUN"
+# A file left by an earlier run must not kill this one at once.
+[[ -z $KILL_WHEN ]] || rm -f -- "${WORKDIR:?}/$KILL_WHEN"
 
 HOST_CWD=$(pwd -P)
 
@@ -371,11 +386,28 @@ QEMU_PID=$!
     fi
 ) </dev/null >/dev/null 2>&1 &
 WATCH_PID=$!
-wait "$QEMU_PID"
+if [[ -n $KILL_WHEN ]]; then
+    # The power cut: poll for the guest's file and SIGKILL qemu at once
+    # (run/killed is written first, so the result below knows it was us).
+    (
+        trap 'exit 0' TERM
+        while kill -0 "$QEMU_PID" 2>/dev/null; do
+            if [[ -e $WORKDIR/$KILL_WHEN ]]; then
+                date +%s.%N > "$RUN/killed"
+                kill -KILL "$QEMU_PID" 2>/dev/null
+                exit 0
+            fi
+            sleep 0.02
+        done
+    ) </dev/null >/dev/null 2>&1 &
+    KILLER_PID=$!
+fi
+{ wait "$QEMU_PID"; } 2>/dev/null  # no "Killed" job notice when we kill it
 QRC=$?
 QEMU_PID=""
 kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null
 WATCH_PID=""
+if [[ -n $KILLER_PID ]]; then kill "$KILLER_PID" 2>/dev/null; wait "$KILLER_PID" 2>/dev/null; KILLER_PID=""; fi
 set -e
 T1=$(date +%s.%N)
 sleep 0.2  # let the console filter drain
@@ -393,6 +425,15 @@ timing() {
     fi
 }
 
+if [[ -s $RUN/killed ]]; then
+    # How long after the guest created the file (its mtime is the host's
+    # clock: the share is the host's file system) the kill came.
+    lat=$(awk -v k="$(cat "$RUN/killed")" -v m="$(mtime "$WORKDIR/$KILL_WHEN")" -v s="$(mtime "$RUN/started")" \
+        'BEGIN{ if (m != "") printf "%.2fs after the guest created it", k-m; else printf "file time unknown";
+                if (s != "") printf ", %.1fs into the command", k-s }')
+    note "killed qemu on purpose (--kill-when): $WORKDIR/$KILL_WHEN appeared; SIGKILL $lat ($(timing))${KEEPMSG}"
+    exit 125
+fi
 if [[ -e $RUN/timed-out ]]; then
     note "TIMEOUT: guest still running after ${TIMEOUT}s, killed qemu ($(timing))${KEEPMSG}"
     exit 125
