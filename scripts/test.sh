@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of lvm-revert on a Debian 12 machine, installing what is
 # missing first: the unit tests, the byte-exact tests on kernel-made images,
-# a time-boxed fuzz run of the store reader, and the real-LVM suite in a qemu
-# guest. Needs root (loop devices, mounts, the guest's kernel in /boot).
+# a time-boxed fuzz run of the store reader, the real-LVM suite in a qemu
+# guest and a power cut in the middle of a revert (two boots). Needs root (loop devices, mounts, the guest's kernel in /boot).
 #
 #   scripts/test.sh            everything (what CI runs)
 #   FUZZ_SECONDS=N             fuzz for N seconds (default 60)
@@ -48,6 +48,8 @@ fi
 if [[ ${SKIP_VM:-0} != 1 ]]; then
   step "real-LVM suite in a qemu guest"
   tests/vm/run-in-vm.sh --disk 1G --timeout 1800 -- bash tests/vm/suite.sh build
+  step "power cut mid-copy (qemu killed, second boot re-runs the revert)"
+  tests/vm/power-cut.sh build
 fi
 
 step "all tests passed"

@@ -114,13 +114,17 @@ t_cmd "SIGTERM while locked: lock released" \
 lvremove -q -y "$VG/probe" >/dev/null 2>&1 || true
 
 # --- SIGTERM in the middle of the copy ---------------------------------------
+# With -y the snapshot is suspended before the store is read, so a signal
+# right after the suspend comes before any write (exit 4): wait for a
+# completed write to the origin, which the copying pause follows.
+ORIGIN_DM=$(vm_dm_name "$VG" data)
+WRITES_BEFORE=$(vm_dm_writes_done "$ORIGIN_DM")
 start_paused copying 15 -y "$VG/data" "$VG/snap"
-if wait_for_suspend "$RP" 14; then
+if wait_for_suspend "$RP" 14 && vm_wait_writes_done "$ORIGIN_DM" "$WRITES_BEFORE" "$RP" 14; then
     vm_log "copying pause: suspended: $(dmsetup info -c --noheadings -o name,suspended --separator ' ' | grep -v ' Active$' | tr '\n' ' ')"
 else
-    vm_log "copying pause: no suspended device seen; sending SIGTERM anyway"
+    vm_log "copying pause: no completed write seen; sending SIGTERM anyway"
 fi
-sleep 0.5
 kill -TERM "$RP" || true
 rc=0
 wait "$RP" || rc=$?
