@@ -2,7 +2,8 @@
 # Runs every test of lvm-revert on a Debian 12 machine, installing what is
 # missing first: the unit tests, the byte-exact tests on kernel-made images,
 # a time-boxed fuzz run of the store reader, the real-LVM suite in a qemu
-# guest and a power cut in the middle of a revert (two boots). Needs root (loop devices, mounts, the guest's kernel in /boot).
+# guest and a power cut in the middle of a revert (two boots). Needs root
+# (loop devices, mounts, the guest's kernel in /boot).
 #
 #   scripts/test.sh            everything (what CI runs)
 #   FUZZ_SECONDS=N             fuzz for N seconds (default 60)
