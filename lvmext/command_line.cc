@@ -76,6 +76,18 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                "LVM form: remove the snapshot (lvremove) after the revert");
   app.add_flag("--noudevsync", no_udev_sync,
                "LVM form: do not wait for udev after resuming devices");
+  bool next_boot = false, every_boot = false, cancel = false, list_scheduled = false,
+       boot = false;
+  app.add_flag("--at-next-boot", next_boot,
+               "LVM form: check now, then revert at the next boot, before the root is "
+               "mounted (works while the origin is in use, root included)");
+  app.add_flag("--at-every-boot", every_boot,
+               "LVM form: as --at-next-boot, at every boot (a reset at each boot)");
+  app.add_flag("--cancel", cancel, "LVM form: cancel a revert scheduled for boot");
+  app.add_flag("--list-scheduled", list_scheduled,
+               "List the reverts scheduled for boot, in every volume group");
+  app.add_flag("--boot", boot,
+               "Run the reverts scheduled for this boot (used by the initramfs scripts)");
 
   try {
     app.parse(argc, argv);
@@ -86,6 +98,37 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
 
   const bool offline = !options.cow_path.empty() || !options.origin_path.empty();
   const bool lvm = !origin_arg.empty() || !snapshot_arg.empty();
+  if (int{next_boot} + int{every_boot} + int{cancel} + int{list_scheduled} + int{boot} > 1) {
+    return BadCommandLine(err, "--at-next-boot, --at-every-boot, --cancel, --list-scheduled and "
+                               "--boot exclude each other");
+  }
+  options.action = next_boot        ? Action::kScheduleNextBoot
+                   : every_boot     ? Action::kScheduleEveryBoot
+                   : cancel         ? Action::kCancel
+                   : list_scheduled ? Action::kListScheduled
+                   : boot           ? Action::kBoot
+                                    : Action::kRevert;
+  if (list_scheduled || boot) {
+    if (offline || lvm) {
+      return BadCommandLine(err, std::string(boot ? "--boot" : "--list-scheduled") +
+                                     " takes no volumes: it finds them by their tags");
+    }
+    options.quiet = quiet_count > 0;
+    options.format = json ? OutputFormat::kJson : OutputFormat::kText;
+    return ParsedCommandLine{options, kExitDone};
+  }
+  if ((next_boot || every_boot || cancel) && offline) {
+    return BadCommandLine(err, "--at-next-boot, --at-every-boot and --cancel work on LVM "
+                               "volumes: give VG/LV VG/SNAP");
+  }
+  if ((next_boot || every_boot) && options.allow_invalidate) {
+    return BadCommandLine(err, "--allow-invalidate does not go with scheduling: the boot checks "
+                               "the other snapshots again, without it");
+  }
+  if ((next_boot || every_boot || cancel) && options.remove_snapshot) {
+    return BadCommandLine(err, "--remove-snapshot does not go with scheduling: a scheduled "
+                               "revert keeps the snapshot");
+  }
   if (offline && lvm) {
     return BadCommandLine(err, "give either VG/LV VG/SNAP or --cow and --origin, not both");
   }

@@ -11,6 +11,7 @@
 
 #include "core/engines.h"
 #include "core/io_engine.h"
+#include "lvmext/boot_image.h"
 #include "lvmext/device_mapper.h"
 #include "lvmext/lvm_tools.h"
 #include "safety/system_view.h"
@@ -24,6 +25,11 @@ struct Environment {
   LvmTools* lvm = nullptr;
   // Where to open the device-mapper device `name` (device number `dev`).
   std::function<std::string(const std::string& name, dev_t dev)> device_path;
+  // Scheduling at boot: the initramfs to check (may be null: not checked),
+  // the kernel command line, and where --boot keeps its log and state.
+  BootImage* boot_image = nullptr;
+  std::string kernel_cmdline_path = "/proc/cmdline";
+  std::string run_dir = "/run/lvm-revert";
 };
 
 // /dev/mapper/<name> when that node is the device, else /dev/dm-<minor>

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/sibling_impact.h"
+#include "lvmext/boot_tags.h"
 #include "lvmext/dm_table.h"
 #include "lvmext/interrupt.h"
 #include "lvmext/lvm_topology.h"
@@ -114,14 +115,16 @@ class LvmRevert final : public RevertSession {
     origin_path_ = env_.device_path(topo_.origin.name, topo_.origin.dev);
     snapshot_path_ = env_.device_path(topo_.snapshot.name, topo_.snapshot.dev);
 
-    s = CheckNotInUse();
+    // Scheduling makes every check that does not need the origin closed:
+    // the origin may be in use (the root, mounted); the boot checks again.
+    s = options_.schedules() ? CheckNothingSuspended() : CheckNotInUse();
     if (!s.ok()) return s;
     s = OpenDevices();
     if (!s.ok()) return s;
     // Nobody may write to the snapshot while its store is read and copied.
     // With -y nothing waits for a person, so suspend before reading: the
     // store is then read once, already stable.
-    if (!options_.dry_run && options_.assume_yes) {
+    if (!options_.dry_run && !options_.schedules() && options_.assume_yes) {
       s = SuspendSnapshot();
       if (!s.ok()) return s;
     }
@@ -134,6 +137,11 @@ class LvmRevert final : public RevertSession {
     // Only the part of the origin the snapshot covers is restored: space
     // added to the origin later was never saved.
     s = LoadPlan(cow_, topo_.snapshot_length_bytes);
+    // A live snapshot's table may be read half-way through an update by the
+    // kernel when its origin is in use; once more, then it counts.
+    if (s.code() == StatusCode::kCorruption && options_.schedules()) {
+      s = LoadPlan(cow_, topo_.snapshot_length_bytes);
+    }
     if (!s.ok()) return s;
     const uint64_t header_chunk_sectors = *report_.chunk_size_bytes / 512;
     if (header_chunk_sectors != topo_.chunk_size_sectors) {
@@ -152,9 +160,10 @@ class LvmRevert final : public RevertSession {
   Status Execute() override {
     if (options_.dry_run) {
       report_.result = Result::kDryRun;
-      Say("Dry run: nothing was written.");
+      Say(options_.schedules() ? "Dry run: nothing was scheduled." : "Dry run: nothing was written.");
       return Status::Ok();
     }
+    if (options_.schedules()) return Schedule();
     Status s;
     if (!suspended_) {
       s = ConfirmRevert(origin_ref_.full(), snapshot_ref_.full());
@@ -191,9 +200,39 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  // Tags the snapshot so the initramfs reverts it before the root is
+  // mounted, replacing any other schedule tag.
+  Status Schedule() {
+    const bool every = options_.action == Action::kScheduleEveryBoot;
+    const std::string tag = every ? kTagEveryBoot : kTagNextBoot;
+    std::vector<std::string> stale;
+    for (const char* other : {kTagNextBoot, kTagEveryBoot, kTagRefused}) {
+      if (other != tag && snapshot_lv_->has_tag(other)) stale.push_back(other);
+    }
+    // lvchange takes the VG lock itself.
+    CloseDevices();
+    lock_.Release();
+    Status s = env_.lvm->ChangeTags(snapshot_ref_, {tag}, stale);
+    if (!s.ok()) return s.WithPrefix("tagging " + snapshot_ref_.full());
+    report_.result = Result::kScheduled;
+    report_.scheduled = every ? "every-boot" : "next-boot";
+    const PlanTotals& t = plan_->totals();
+    Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
+        ", before the root filesystem is mounted, " + origin_ref_.full() + " will be " +
+        (every ? "reset" : "reverted") + " to " + snapshot_ref_.full() + " (" + MiB(t.bytes) +
+        " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + tag +
+        " on " + snapshot_ref_.full() + ".");
+    Say("To cancel: lvm-revert --cancel " + origin_ref_.full() + " " + snapshot_ref_.full());
+    if (env_.boot_image != nullptr) {
+      if (const std::optional<std::string> why = env_.boot_image->WhyNotReady()) Warn(*why);
+    }
+    return Status::Ok();
+  }
+
   StatusOr<VgLock> Lock(const std::string& locking_dir) {
+    const bool reads_only = options_.dry_run || options_.schedules();
     return VgLock::Acquire(
-        locking_dir, origin_ref_.vg, options_.dry_run ? LockMode::kShared : LockMode::kExclusive,
+        locking_dir, origin_ref_.vg, reads_only ? LockMode::kShared : LockMode::kExclusive,
         [this] {
           if (!options_.quiet) {
             console_.err << "lvm-revert: waiting for the lock on volume group "
@@ -333,13 +372,26 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  // An origin in use (the root, say) can still be reverted before it is
+  // mounted: say how.
+  Status OfferBoot(const Status& s) const {
+    if (s.ok() || s.code() != StatusCode::kRefused) return s;
+    return Status::Refused(s.message() + "; or revert it at the next boot, before it is mounted: "
+                           "lvm-revert --at-next-boot " + origin_ref_.full() + " " +
+                           snapshot_ref_.full());
+  }
+
   // Nothing but the device-mapper stack itself may use these devices.
   Status CheckNotInUse() {
     safety::SystemView& view = env_.view;
     Status s = CheckNothingSuspended();
-    if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev);
+    if (s.ok()) {
+      s = OfferBoot(safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev));
+    }
     if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
-    if (s.ok()) s = safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0);
+    if (s.ok()) {
+      s = OfferBoot(safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0));
+    }
     if (s.ok()) s = safety::CheckOpenCount("snapshot", snapshot_ref_.full(), topo_.snapshot.open_count, 0);
     // -real is held by the origin and by every snapshot's table; the store
     // by its snapshot's table. Anything more is someone else.
@@ -372,12 +424,19 @@ class LvmRevert final : public RevertSession {
     // Exclusive opens keep out mounts and exclusive users for the whole run.
     // The origin is opened for writing even for a dry run, so that a dry run
     // refuses a read-only origin as the real run would; it writes nothing.
-    StatusOr<DeviceFile> origin = OpenNode(origin_path_, topo_.origin, Access::kReadWrite, true);
+    // Scheduling only needs the origin's size: it may be mounted.
+    const bool in_use_allowed = options_.schedules();
+    StatusOr<DeviceFile> origin =
+        OpenNode(origin_path_, topo_.origin, in_use_allowed ? Access::kReadOnly : Access::kReadWrite,
+                 !in_use_allowed);
     if (!origin.ok()) return origin.status().WithPrefix("origin " + origin_ref_.full());
     origin_ = std::move(origin).value();
-    StatusOr<DeviceFile> snapshot = OpenNode(snapshot_path_, topo_.snapshot, Access::kReadOnly, true);
-    if (!snapshot.ok()) return snapshot.status().WithPrefix("snapshot " + snapshot_ref_.full());
-    snapshot_ = std::move(snapshot).value();
+    if (!in_use_allowed) {
+      StatusOr<DeviceFile> snapshot =
+          OpenNode(snapshot_path_, topo_.snapshot, Access::kReadOnly, true);
+      if (!snapshot.ok()) return snapshot.status().WithPrefix("snapshot " + snapshot_ref_.full());
+      snapshot_ = std::move(snapshot).value();
+    }
     const std::string cow_path = env_.device_path(topo_.cow.name, topo_.cow.dev);
     StatusOr<DeviceFile> cow = OpenNode(cow_path, topo_.cow, Access::kReadOnly, false);
     if (!cow.ok()) return cow.status().WithPrefix("snapshot store");
@@ -387,6 +446,7 @@ class LvmRevert final : public RevertSession {
     report_.direct_io = origin_.direct && cow_.direct;
 
     // Someone may have opened them between the check and our open.
+    if (in_use_allowed) return Status::Ok();
     for (const DmNode* node : {&topo_.origin, &topo_.snapshot}) {
       StatusOr<DmInfo> info = env_.dm->Info(node->name);
       if (!info.ok()) return info.status();

@@ -4,11 +4,13 @@
 #include <string>
 
 #include "core/quoting.h"
+#include "lvmext/boot_run.h"
 #include "lvmext/command_line.h"
 #include "lvmext/exit_status.h"
 #include "lvmext/interrupt.h"
 #include "lvmext/lvm_form.h"
 #include "lvmext/offline_revert.h"
+#include "lvmext/schedule.h"
 
 namespace lvmrevert::cli {
 namespace {
@@ -47,8 +49,12 @@ int RunLvmRevert(int argc, const char* const* argv, Console& console, Environmen
     return parsed.exit_code;
   }
   InterruptGuard interrupts;
-  const Report report = parsed.options->lvm_form() ? RunLvmRevertForm(*parsed.options, console, env)
-                                                   : RunOfflineRevert(*parsed.options, console, env);
+  const Options& options = *parsed.options;
+  const Report report = options.action == Action::kBoot            ? RunBoot(options, console, env)
+                        : options.action == Action::kListScheduled ? RunListScheduled(options, console, env)
+                        : options.action == Action::kCancel        ? RunCancel(options, console, env)
+                        : options.lvm_form() ? RunLvmRevertForm(options, console, env)
+                                             : RunOfflineRevert(options, console, env);
   int code = ExitCodeFor(report.status);
   if (!report.status.ok()) {
     PrintError(console, report.status.message());

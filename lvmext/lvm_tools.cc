@@ -1,119 +1,23 @@
 #include "lvmext/lvm_tools.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
 #include <sstream>
 #include <vector>
 
-#include "core/unique_fd.h"
 #include "lvmext/lvm_view.h"
-
-extern char** environ;
+#include "lvmext/process.h"
 
 namespace lvmrevert::cli {
 namespace {
 
-struct Output {
-  int exit_code = 0;
-  std::string out;
-  std::string err;
-};
-
-// A started command whose stdout and stderr go to memory files, so several
-// can run at once without juggling pipes.
-struct Running {
-  pid_t pid = -1;
-  std::string name;
-  UniqueFd out;
-  UniqueFd err;
-};
-
-StatusOr<Running> Start(const std::vector<std::string>& argv) {
-  Running r;
-  r.name = argv[0];
-  r.out = UniqueFd(::memfd_create("lvm-revert-out", MFD_CLOEXEC));
-  r.err = UniqueFd(::memfd_create("lvm-revert-err", MFD_CLOEXEC));
-  if (!r.out.valid() || !r.err.valid()) return Status::FromErrno(errno, "memfd_create");
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, r.out.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, r.err.get(), STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  // We ignore SIGPIPE; an ignored signal stays ignored across exec, so give
-  // the LVM command the default back.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t default_signals;
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-
-  // LVM warns about inherited fds; ours are all O_CLOEXEC, so silence it.
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
-  env_storage.emplace_back("LVM_SUPPRESS_FD_WARNINGS=1");
-  std::vector<char*> envp;
-  for (auto& e : env_storage) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_storage = argv;
-  std::vector<char*> args;
-  for (auto& a : argv_storage) args.push_back(a.data());
-  args.push_back(nullptr);
-
-  const int rc = ::posix_spawnp(&r.pid, args[0], &actions, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Status::FromErrno(rc, "running " + argv[0]);
-  return r;
-}
-
-std::string ReadAll(int fd) {
-  std::string text;
-  char buf[8192];
-  off_t at = 0;
-  for (;;) {
-    const ssize_t n = ::pread(fd, buf, sizeof buf, at);
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    at += n;
-  }
-  return text;
-}
-
-StatusOr<Output> Finish(Running& r) {
-  int status = 0;
-  while (::waitpid(r.pid, &status, 0) < 0) {
-    if (errno != EINTR) return Status::FromErrno(errno, "waiting for " + r.name);
-  }
-  Output result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = ReadAll(r.out.get());
-  result.err = ReadAll(r.err.get());
-  return result;
-}
-
-StatusOr<Output> Run(const std::vector<std::string>& argv) {
-  StatusOr<Running> r = Start(argv);
-  if (!r.ok()) return r.status();
-  return Finish(*r);
-}
-
 std::vector<std::string> LvsCommand(const std::string& vg) {
-  return {"lvs", "--readonly", "--reportformat", "json", "--units", "b", "--nosuffix", "-a",
-          "-o", kLvsFields, vg};
+  return {"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b", "--nosuffix",
+          "-a", "-o", kLvsFields, vg};
 }
 
-const std::vector<std::string> kLvmconfigCommand = {
-    "lvmconfig", "--typeconfig", "full", "global/locking_dir", "activation/udev_sync",
-    "activation/udev_rules", "activation/verify_udev_operations"};
+std::vector<std::string> LvmconfigCommand(const char* type) {
+  return {"lvm", "lvmconfig", "--typeconfig", type, "global/locking_dir", "activation/udev_sync",
+          "activation/udev_rules", "activation/verify_udev_operations"};
+}
 
 std::string FirstLine(const std::string& text) {
   std::istringstream in(text);
@@ -140,6 +44,7 @@ LvmConfig ParseLvmConfig(const std::string& text) {
     const size_t eq = line.find('=');
     if (eq == std::string::npos) continue;
     std::string key = line.substr(0, eq);
+    key.erase(0, key.find_first_not_of(" \t#"));
     std::string value = line.substr(eq + 1);
     key.erase(0, key.find_first_not_of(" \t"));
     key.erase(key.find_last_not_of(" \t") + 1);
@@ -170,6 +75,11 @@ static StatusOr<std::string> LvsResult(const std::string& vg, StatusOr<Output> r
 static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
   if (!r.ok()) return r.status();
   if (r->exit_code != 0) {
+    // Without an lvm.conf (a dracut initrd, a bare rescue system) lvmconfig
+    // cannot print the full configuration (exit 5, "Cannot clone NULL
+    // config node"); LVM itself then runs on its built-in defaults.
+    StatusOr<Output> defaults = Run(LvmconfigCommand("default"));
+    if (defaults.ok() && defaults->exit_code == 0) return ParseLvmConfig(defaults->out);
     return Status::IOError("lvmconfig failed (exit " + std::to_string(r->exit_code) +
                            "): " + FirstLine(r->err));
   }
@@ -180,7 +90,9 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
   return LvsResult(vg, Run(LvsCommand(vg)));
 }
 
-StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() { return LvmconfigResult(Run(kLvmconfigCommand)); }
+StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() {
+  return LvmconfigResult(Run(LvmconfigCommand("full")));
+}
 
 static ConfigAndReport Both(const StatusOr<LvmConfig>& config, const StatusOr<std::string>& report) {
   ConfigAndReport both;
@@ -197,21 +109,53 @@ ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
 }
 
 ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
-  StatusOr<Running> lvmconfig = Start(kLvmconfigCommand);
+  StatusOr<Running> lvmconfig = Start(LvmconfigCommand("full"));
   StatusOr<Running> lvs = Start(LvsCommand(vg));
   StatusOr<LvmConfig> config =
       LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
   return Both(config, LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status())));
 }
 
-Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
-  StatusOr<Output> r = Run({"lvremove", "-y", lv.full()});
+// Runs an LVM command that changes something; its failure names it.
+static Status RunChange(const std::vector<std::string>& argv, const std::string& what) {
+  StatusOr<Output> r = Run(argv);
   if (!r.ok()) return r.status();
   if (r->exit_code != 0) {
-    return Status::IOError("lvremove " + lv.full() + " failed (exit " +
-                           std::to_string(r->exit_code) + "): " + FirstLine(r->err));
+    return Status::IOError(what + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
   }
   return Status::Ok();
+}
+
+Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
+  return RunChange({"lvm", "lvremove", "-y", lv.full()}, "lvremove " + lv.full());
+}
+
+StatusOr<std::string> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
+  std::string select;
+  for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
+  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b",
+                            "--nosuffix", "-a", "-o", kLvsFields, "--select", select});
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    return Status::IOError("lvs --select '" + select + "' failed (exit " +
+                           std::to_string(r->exit_code) + "): " + FirstLine(r->err));
+  }
+  return r->out;
+}
+
+Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                                   const std::vector<std::string>& remove) {
+  std::vector<std::string> argv = {"lvm", "lvchange"};
+  for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
+  for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
+  argv.push_back(lv.full());
+  return RunChange(argv, "lvchange (tags) " + lv.full());
+}
+
+Status ProcessLvmTools::SetActive(const LvRef& lv, bool active) {
+  return RunChange({"lvm", "lvchange", active ? "-ay" : "-an", lv.full()},
+                   std::string("lvchange ") + (active ? "-ay " : "-an ") + lv.full());
 }
 
 }  // namespace lvmrevert::cli

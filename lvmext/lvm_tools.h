@@ -1,8 +1,11 @@
 // The LVM commands lvm-revert runs: lvs (read-only, no locks), lvmconfig,
-// and lvremove for --remove-snapshot. An interface so tests can fake them.
+// lvremove for --remove-snapshot, lvchange for tags and activation. An
+// interface so tests can fake them. They run as `lvm lvs ...`: an initramfs
+// has the lvm binary but not always the links (lvs, lvchange, ...).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "lvmext/lv_name.h"
@@ -33,6 +36,13 @@ class LvmTools {
   // Both, concurrently where the tools allow; by default one after the other.
   virtual ConfigAndReport ReadConfigAndReportVg(const std::string& vg);
   virtual Status RemoveLv(const LvRef& lv) = 0;
+  // The report (as ReportVg) of the LVs of every VG that carry any of `tags`.
+  virtual StatusOr<std::string> ReportTagged(const std::vector<std::string>& tags) = 0;
+  // lvchange --addtag/--deltag.
+  virtual Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                            const std::vector<std::string>& remove) = 0;
+  // lvchange -ay / -an (an origin activates and deactivates with its snapshots).
+  virtual Status SetActive(const LvRef& lv, bool active) = 0;
   // Where LVM keeps its locks unless configured otherwise.
   virtual std::string default_locking_dir() const { return LvmConfig().locking_dir; }
 };
@@ -45,9 +55,14 @@ class ProcessLvmTools final : public LvmTools {
   // Two processes at once: each LVM command starts slowly (it scans devices).
   ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;
   Status RemoveLv(const LvRef& lv) override;
+  StatusOr<std::string> ReportTagged(const std::vector<std::string>& tags) override;
+  Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                    const std::vector<std::string>& remove) override;
+  Status SetActive(const LvRef& lv, bool active) override;
 };
 
-// key=value lines as `lvmconfig` prints them; unknown keys are ignored.
+// key=value lines as `lvmconfig` prints them (commented, "# key=value", for
+// --typeconfig default); unknown keys are ignored.
 LvmConfig ParseLvmConfig(const std::string& text);
 
 }  // namespace lvmrevert::cli

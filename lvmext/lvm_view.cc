@@ -20,7 +20,27 @@ bool IsSet(const std::string& text) {
   return !text.empty() && text != "0" && text != "unknown";
 }
 
+// lvs joins tags with commas; a tag cannot hold one.
+std::vector<std::string> SplitTags(const std::string& text) {
+  std::vector<std::string> tags;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t comma = text.find(',', start);
+    const size_t end = comma == std::string::npos ? text.size() : comma;
+    if (end > start) tags.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return tags;
+}
+
 }  // namespace
+
+bool LvRecord::has_tag(const std::string& tag) const {
+  for (const std::string& t : tags) {
+    if (t == tag) return true;
+  }
+  return false;
+}
 
 StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
   StatusOr<JsonValue> doc = ParseJson(lvs_json);
@@ -46,6 +66,7 @@ StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
       r.merging = IsSet(lv.StringAt("lv_merging"));
       r.chunk_size_bytes = ToBytes(lv.StringAt("chunk_size"));
       r.size_bytes = ToBytes(lv.StringAt("lv_size"));
+      r.tags = SplitTags(lv.StringAt("lv_tags"));
       // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
       if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {
         r.name = r.name.substr(1, r.name.size() - 2);

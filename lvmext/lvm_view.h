@@ -19,7 +19,7 @@ namespace lvmrevert::cli {
 // The lvs fields we ask for, in the order given to -o.
 inline constexpr const char* kLvsFields =
     "vg_name,vg_uuid,vg_lock_type,lv_name,lv_uuid,lv_attr,origin,segtype,lv_merging,"
-    "chunk_size,lv_size";
+    "chunk_size,lv_size,lv_tags";
 
 struct LvRecord {
   std::string vg_name;
@@ -33,6 +33,9 @@ struct LvRecord {
   bool merging = false;
   uint64_t chunk_size_bytes = 0;
   uint64_t size_bytes = 0;
+  std::vector<std::string> tags;  // lv_tags, split at commas
+
+  bool has_tag(const std::string& tag) const;
 
   // lv_attr[0]: 's' snapshot, 'S' merging snapshot, 'o' origin, 'O' merging
   // origin, 'V' thin volume.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/engines.h"
+#include "lvmext/boot_image.h"
 #include "lvmext/device_mapper.h"
 #include "lvmext/exit_status.h"
 #include "lvmext/fd_output.h"
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
     safety::LinuxSystemView view;
     cli::LibDeviceMapper dm;
     cli::ProcessLvmTools lvm;
-    cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath};
+    cli::InitramfsBootImage boot_image;
+    cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath, &boot_image};
     return cli::RunLvmRevert(argc, argv, console, env);
   } catch (...) {
     // RunLvmRevert turns exceptions into statuses; this is for whatever is

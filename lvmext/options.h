@@ -11,6 +11,16 @@ namespace lvmrevert::cli {
 
 enum class OutputFormat { kText, kJson, kDd };
 
+// What the command does; everything but kRevert is about reverts at boot.
+enum class Action {
+  kRevert,             // now (either form)
+  kScheduleNextBoot,   // --at-next-boot: tag the snapshot lvm_revert_next_boot
+  kScheduleEveryBoot,  // --at-every-boot: tag it lvm_revert_every_boot
+  kCancel,             // --cancel: remove those tags
+  kListScheduled,      // --list-scheduled
+  kBoot,               // --boot: run what is scheduled (the initramfs scripts)
+};
+
 struct Options {
   // LVM form: lvm-revert VG/LV VG/SNAP.
   std::optional<LvRef> origin_lv;
@@ -33,7 +43,12 @@ struct Options {
   bool remove_snapshot = false;   // lvremove VG/SNAP after the revert
   bool udev_sync = true;          // --noudevsync clears it
 
+  Action action = Action::kRevert;
+
   bool lvm_form() const { return origin_lv.has_value(); }
+  bool schedules() const {
+    return action == Action::kScheduleNextBoot || action == Action::kScheduleEveryBoot;
+  }
 };
 
 }  // namespace lvmrevert::cli

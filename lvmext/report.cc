@@ -11,6 +11,9 @@ const char* ResultName(Result result) {
     case Result::kDryRun: return "dry-run";
     case Result::kRefused: return "refused";
     case Result::kFailed: return "failed";
+    case Result::kScheduled: return "scheduled";
+    case Result::kCancelled: return "cancelled";
+    case Result::kListed: return "listed";
   }
   return "failed";
 }
@@ -50,6 +53,7 @@ std::string ReportJson(const Report& report, const Plan* plan) {
     }
     json.AddRaw("siblings", siblings + "]");
     json.Add("snapshot_removed", report.snapshot_removed);
+    if (!report.scheduled.empty()) json.Add("scheduled", report.scheduled);
   }
   if (!report.warnings.empty()) {
     std::string warnings = "[";

@@ -11,7 +11,7 @@
 
 namespace lvmrevert::cli {
 
-enum class Result { kReverted, kDryRun, kRefused, kFailed };
+enum class Result { kReverted, kDryRun, kRefused, kFailed, kScheduled, kCancelled, kListed };
 
 const char* ResultName(Result result);
 
@@ -40,6 +40,7 @@ struct Report {
   std::string io_engine;
   std::optional<bool> direct_io;
   bool snapshot_removed = false;
+  std::string scheduled;  // "next-boot" or "every-boot" for --at-*-boot
   double elapsed_seconds = 0;
 };
 

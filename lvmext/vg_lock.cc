@@ -69,8 +69,14 @@ void VgLock::Release() { UnlockFile(path_, &fd_); }
 
 StatusOr<VgLock> VgLock::Acquire(const std::string& locking_dir, const std::string& vg,
                                  LockMode mode, const std::function<void()>& on_wait) {
-  if (::mkdir(locking_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Status::FromErrno(errno, "creating the LVM lock directory " + locking_dir);
+  // LVM creates its lock directory when it is missing (a rescue shell, an
+  // initramfs without /run/lock): so do we, parents included.
+  for (size_t slash = locking_dir.find('/', 1);; slash = locking_dir.find('/', slash + 1)) {
+    const std::string dir = locking_dir.substr(0, slash);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Status::FromErrno(errno, "creating the LVM lock directory " + dir);
+    }
+    if (slash == std::string::npos) break;
   }
   VgLock lock;
   lock.path_ = locking_dir + "/V_" + vg;

@@ -96,6 +96,30 @@ class FakeLvmTools final : public cli::LvmTools {
     removed.push_back(lv.full());
     return Status::Ok();
   }
+
+  // ReportTagged answers with tagged_json (or lvs_json when it is empty),
+  // and logs the calls below as "tags VG/LV +a -b", "activate VG/LV", ...
+  std::string tagged_json;
+  std::vector<std::string> changes;
+  Status fail_changes;
+  std::function<void(const cli::LvRef&, bool)> on_set_active;
+
+  StatusOr<std::string> ReportTagged(const std::vector<std::string>&) override {
+    return tagged_json.empty() ? lvs_json : tagged_json;
+  }
+  Status ChangeTags(const cli::LvRef& lv, const std::vector<std::string>& add,
+                    const std::vector<std::string>& remove) override {
+    std::string entry = "tags " + lv.full();
+    for (const auto& t : add) entry += " +" + t;
+    for (const auto& t : remove) entry += " -" + t;
+    changes.push_back(entry);
+    return fail_changes;
+  }
+  Status SetActive(const cli::LvRef& lv, bool active) override {
+    changes.push_back((active ? "activate " : "deactivate ") + lv.full());
+    if (on_set_active) on_set_active(lv, active);
+    return fail_changes;
+  }
 };
 
 }  // namespace lvmrevert::testing

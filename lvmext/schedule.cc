@@ -1,0 +1,106 @@
+#include "lvmext/schedule.h"
+
+#include "lvmext/boot_tags.h"
+#include "lvmext/json_writer.h"
+#include "lvmext/lvm_view.h"
+
+namespace lvmrevert::cli {
+
+StatusOr<std::vector<ScheduledRevert>> ListScheduled(LvmTools& lvm) {
+  StatusOr<std::string> report = lvm.ReportTagged({kTagNextBoot, kTagEveryBoot, kTagRefused});
+  if (!report.ok()) return report.status();
+  StatusOr<LvmView> view = LvmView::Parse(*report);
+  if (!view.ok()) return view.status();
+  std::vector<ScheduledRevert> found;
+  for (const LvRecord& lv : view->lvs()) {
+    if (!lv.is_old_style_snapshot() || lv.origin.empty()) continue;
+    const char* when = lv.has_tag(kTagNextBoot)    ? "next-boot"
+                       : lv.has_tag(kTagEveryBoot) ? "every-boot"
+                       : lv.has_tag(kTagRefused)   ? "refused"
+                                                   : nullptr;
+    if (when == nullptr) continue;
+    found.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, when});
+  }
+  return found;
+}
+
+Report RunCancel(const Options& options, Console& console, Environment& env) {
+  Report report;
+  report.mode = "lvm";
+  report.origin = options.origin_lv->full();
+  report.snapshot = options.snapshot_lv->full();
+  if (env.lvm == nullptr) {
+    report.status = Status::Refused("--cancel needs the LVM tools");
+    return report;
+  }
+  StatusOr<std::string> vg = env.lvm->ReportVg(options.snapshot_lv->vg);
+  StatusOr<LvmView> view = vg.ok() ? LvmView::Parse(*vg) : StatusOr<LvmView>(vg.status());
+  if (!view.ok()) {
+    report.status = view.status().WithCode(StatusCode::kRefused);
+    return report;
+  }
+  const LvRecord* snap = view->Find(options.snapshot_lv->lv);
+  if (snap == nullptr || !snap->is_old_style_snapshot() || snap->origin != options.origin_lv->lv ||
+      options.origin_lv->vg != options.snapshot_lv->vg) {
+    report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
+    return report;
+  }
+  std::vector<std::string> tags;
+  for (const char* tag : {kTagNextBoot, kTagEveryBoot, kTagRefused}) {
+    if (snap->has_tag(tag)) tags.push_back(tag);
+  }
+  report.result = Result::kCancelled;
+  if (tags.empty()) {
+    if (options.format == OutputFormat::kText && !options.quiet) {
+      console.out << "Nothing was scheduled for " << report.snapshot << ".\n";
+    }
+  } else {
+    report.status = env.lvm->ChangeTags(*options.snapshot_lv, {}, tags);
+    if (report.status.ok() && options.format == OutputFormat::kText && !options.quiet) {
+      console.out << "Cancelled: " << report.origin << " will not be reverted to "
+                  << report.snapshot << " at boot.\n";
+    }
+  }
+  if (!report.status.ok()) report.result = Result::kRefused;
+  if (options.format == OutputFormat::kJson) console.out << ReportJson(report, nullptr) << "\n";
+  return report;
+}
+
+Report RunListScheduled(const Options& options, Console& console, Environment& env) {
+  Report report;
+  report.mode = "lvm";
+  if (env.lvm == nullptr) {
+    report.status = Status::Refused("--list-scheduled needs the LVM tools");
+    return report;
+  }
+  StatusOr<std::vector<ScheduledRevert>> scheduled = ListScheduled(*env.lvm);
+  if (!scheduled.ok()) {
+    report.status = scheduled.status().WithCode(StatusCode::kRefused);
+    return report;
+  }
+  report.result = Result::kListed;
+  if (options.format == OutputFormat::kJson) {
+    std::string items = "[";
+    for (const ScheduledRevert& s : *scheduled) {
+      JsonObject o;
+      o.Add("origin", s.origin.full()).Add("snapshot", s.snapshot.full()).Add("when", s.when);
+      items += (items.size() > 1 ? "," : "") + o.str();
+    }
+    JsonObject json;
+    json.AddRaw("scheduled", items + "]");
+    console.out << json.str() << "\n";
+    return report;
+  }
+  if (scheduled->empty()) {
+    if (!options.quiet) console.out << "No revert is scheduled for boot.\n";
+    return report;
+  }
+  for (const ScheduledRevert& s : *scheduled) {
+    console.out << s.origin.full() << " <- " << s.snapshot.full() << "  " << s.when
+                << (s.when == "refused" ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
+                << "\n";
+  }
+  return report;
+}
+
+}  // namespace lvmrevert::cli
