@@ -1,0 +1,29 @@
+#!/bin/bash
+# dracut module: lvm-revert in the initrd, with a pre-mount hook that runs
+# the reverts scheduled for boot before the root is checked and mounted.
+
+check() {
+    require_binaries lvm-revert lvm || return 1
+    return 0
+}
+
+depends() {
+    echo lvm dm
+    return 0
+}
+
+installkernel() {
+    hostonly='' instmods dm-snapshot
+}
+
+install() {
+    # At /usr/sbin whatever the host's path, so it is on the initrd's PATH.
+    inst_binary "$(find_binary lvm-revert)" /usr/sbin/lvm-revert
+    inst_multiple -o udevadm
+    inst_multiple setsid
+    # Without lvm.conf LVM runs on built-in defaults, and 90lvm copies it
+    # only for host-only images; lvm-revert copes either way.
+    [[ -f /etc/lvm/lvm.conf ]] && inst_simple /etc/lvm/lvm.conf
+    # shellcheck disable=SC2154  # dracut sets moddir
+    inst_hook pre-mount 50 "$moddir/lvm-revert-pre-mount.sh"
+}

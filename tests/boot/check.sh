@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs in the run-in-vm.sh guest after the boots: what each case's disk must
+# hold now (tags, a valid and unchanged snapshot, the reverted /home).
+#
+#   check.sh PREP CASE...      (the same CASE list, in disk order, as prep.sh)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../vm/guest-lib.sh"
+PREP=$1
+shift
+
+tags_of() { lvs --noheadings -o lv_tags "$1" | tr -d ' '; }
+
+disk=0
+for case_name in "$@"; do
+    vg=bt$disk
+    disk=$((disk + 1))
+    vgchange -q -ay "$vg" >/dev/null
+    vm_mknodes
+    case $case_name in
+        next-boot | write-failure | dracut | cmdline | rescue)
+            t_eq "$case_name: no schedule tag left" "$(tags_of "$vg/snap")" "" ;;
+        every-boot)
+            t_eq "$case_name: the every-boot tag stays" "$(tags_of "$vg/snap")" lvm_revert_every_boot ;;
+        off)
+            t_eq "$case_name: the tag stays for the next boot" "$(tags_of "$vg/snap")" lvm_revert_next_boot ;;
+        refused)
+            t_eq "$case_name: tagged refused instead" "$(tags_of "$vg/snap")" lvm_revert_refused ;;
+        home)
+            t_eq "$case_name: root's snapshot untouched" "$(tags_of "$vg/snap")" ""
+            lvchange -q -ay "$vg/home"
+            vm_mknodes
+            t_eq "$case_name: homesnap's tag is gone" "$(tags_of "$vg/homesnap")" ""
+            t_eq "$case_name: /home holds the snapshot's content" "$(vm_sha "/dev/$vg/home")" \
+                "$(cat "$PREP/$vg.home-goal")"
+            t_snap_valid "$case_name: homesnap still valid" "$vg" homesnap
+            ;;
+    esac
+    if [[ $case_name == refused ]]; then
+        t_ok "$case_name: the snapshot was invalid (not compared)"
+    else
+        t_snap_valid "$case_name: snapshot still valid" "$vg" snap
+        t_eq "$case_name: snapshot unchanged" "$(vm_sha "/dev/$vg/snap")" "$(cat "$PREP/$vg.snap-sha")"
+    fi
+    vgchange -q -an "$vg" >/dev/null
+done
+t_done

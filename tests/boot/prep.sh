@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs in the run-in-vm.sh guest: prepares one disk per boot case (VG btN on
+# the N-th disk), each with a root LV that boots with root-init.sh, a
+# snapshot of it, changes after the snapshot, and the case's schedule. What
+# the checks need goes to $OUT/btN.env.
+#
+#   prep.sh OUT CASE...        (CASE: a name from run-boot-tests.sh, in disk order)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../vm/guest-lib.sh"
+OUT=$1
+shift
+mkdir -p "$OUT"
+
+# make_root VG: the root LV with a busybox root, "BEFORE" and 6 MiB of data.
+make_root() {
+    local vg=$1 mnt=/tmp/root-$1
+    lvcreate -q -y -L 48M -n root "$vg" >/dev/null
+    mkfs.ext4 -q -L "${vg}root" "/dev/$vg/root"
+    mkdir -p "$mnt"
+    mount "/dev/$vg/root" "$mnt"
+    mkdir -p "$mnt"/{bin,sbin,dev,proc,sys,run,tmp,etc}
+    cp /bin/busybox "$mnt/bin/busybox"
+    for a in sh cat ls grep tr cut sha256sum mount sync poweroff echo; do ln -s busybox "$mnt/bin/$a"; done
+    install -m 755 "$here/root-init.sh" "$mnt/sbin/init"
+    echo BEFORE >"$mnt/marker"
+    head -c 6M /dev/urandom >"$mnt/data"
+    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.data-before"
+    umount "$mnt"
+}
+
+# change_root VG: "AFTER" and new data, through the mounted filesystem.
+change_root() {
+    local vg=$1 mnt=/tmp/root-$1
+    mount "/dev/$vg/root" "$mnt"
+    echo AFTER >"$mnt/marker"
+    head -c 6M /dev/urandom >"$mnt/data"
+    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.data-after"
+    sync
+}
+
+disk=0
+for case_name in "$@"; do
+    vg=bt$disk
+    dev=$(vm_disk "$disk")
+    disk=$((disk + 1))
+    vm_make_vg "$vg" "$dev"
+    make_root "$vg"
+    snap_size=24M
+    [[ $case_name == refused ]] && snap_size=8M
+    lvcreate -q -y -s -c 4k -L "$snap_size" -n snap "$vg/root" >/dev/null
+    change_root "$vg"
+    mnt=/tmp/root-$vg
+    # Scheduled while the root is mounted, as an admin would.
+    case $case_name in
+        next-boot | off | refused | write-failure | dracut)
+            vm_revert --at-next-boot "$vg/root" "$vg/snap"
+            vm_show_revert
+            cp "$REV_OUT" "$OUT/$vg.schedule.out"
+            cp "$REV_ERR" "$OUT/$vg.schedule.err"
+            [[ $REV_RC == 0 ]] || t_bail "$case_name: --at-next-boot exit $REV_RC"
+            ;;
+        every-boot)
+            vm_revert --at-every-boot "$vg/root" "$vg/snap"
+            vm_show_revert
+            cp "$REV_OUT" "$OUT/$vg.schedule.out"
+            cp "$REV_ERR" "$OUT/$vg.schedule.err"
+            [[ $REV_RC == 0 ]] || t_bail "$case_name: --at-every-boot exit $REV_RC"
+            ;;
+    esac
+    case $case_name in
+        refused)
+            # Invalidate the snapshot after scheduling: 12 MiB of changes, 8 MiB of room.
+            head -c 12M /dev/urandom >"$mnt/fill"
+            sync
+            ;;
+        home)
+            # A second LV that the initramfs does not activate, and its snapshot,
+            # scheduled by the documented tag itself.
+            lvcreate -q -y --setautoactivation n -L 32M -n home "$vg" >/dev/null
+            vm_fill "/dev/$vg/home" 11 32
+            lvcreate -q -y -s -c 4k -L 16M -n homesnap "$vg/home" >/dev/null
+            vm_fill "/dev/$vg/home" 12 8 4
+            vm_sha "/dev/$vg/homesnap" >"$OUT/$vg.home-goal"
+            lvchange -q --addtag lvm_revert_next_boot "$vg/homesnap"
+            ;;
+    esac
+    umount "$mnt"
+    if [[ $case_name == write-failure ]]; then
+        # The disk sector of the origin chunk the revert writes last: one
+        # write there fails once (qemu blkdebug), so the copy fails part-way.
+        last_chunk=$("$LVM_REVERT" --dry-run --json "$vg/root" "$vg/snap" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"][-1]["origin_chunk"])')
+        echo "$(( $(vm_lv_pv_sector "$vg" root) + last_chunk * 8 ))" >"$OUT/$vg.fail-sector"
+    fi
+    # (an invalidated snapshot cannot be read)
+    [[ $case_name == refused ]] || vm_sha "/dev/$vg/snap" >"$OUT/$vg.snap-sha"
+    lvs -a -o lv_name,lv_attr,lv_tags "$vg" | sed "s/^/# $vg: /"
+    vgchange -q -an "$vg" >/dev/null
+done
+t_ok "prep: $# disks ready"
+t_done

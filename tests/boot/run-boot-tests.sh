@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Boot tests: real initramfs images, built with mkinitramfs (and dracut) from
+# the INSTALLED lvm-revert package's hook, scripts and module, boot a root LV
+# in qemu (TCG, Debian's kernel). Each case has its own disk, prepared in one
+# run-in-vm.sh guest (prep.sh), booted once or twice, then checked in one
+# more guest (check.sh). See tests/boot/README.md.
+#
+#   tests/boot/run-boot-tests.sh [--keep] [CASE...]
+#
+# Cases: next-boot every-boot home off cmdline refused write-failure rescue
+# dracut. Needs root, the package installed (scripts/package.sh, dpkg -i),
+# initramfs-tools, qemu-system-x86 and a kernel in /boot. TAP on stdout;
+# exit 0 when every check passed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+ALL_CASES=(next-boot every-boot home off cmdline refused write-failure rescue dracut)
+KEEP=0
+CASES=()
+for a in "$@"; do
+  case $a in
+    --keep) KEEP=1 ;;
+    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) [[ " ${ALL_CASES[*]} " == *" $a "* ]] || { echo "unknown case $a" >&2; exit 2; }
+       CASES+=("$a") ;;
+  esac
+done
+((${#CASES[@]} > 0)) || CASES=("${ALL_CASES[@]}")
+
+N=0 FAILED=0
+ok() { N=$((N + 1)); echo "ok $N - $1"; }
+not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; [[ -z ${2:-} ]] || sed 's/^/#   /' <<<"$2"; }
+check() { if [[ $2 == "$3" ]]; then ok "$1"; else not_ok "$1" "got '$2', expected '$3'"; fi; }
+# has NAME LOG TEXT: the boot log holds the fixed string TEXT.
+has() { if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "'$3' not in $2"; fi; }
+lacks() { if ! grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "'$3' is in $2"; fi; }
+die() { echo "Bail out! $*"; exit 1; }
+
+[[ $(id -u) == 0 ]] || die "needs root (the kernel in /boot, loop devices)"
+for f in /usr/sbin/lvm-revert /usr/share/initramfs-tools/hooks/lvm-revert \
+  /usr/share/initramfs-tools/scripts/local-premount/lvm-revert \
+  /usr/lib/dracut/modules.d/91lvm-revert/module-setup.sh; do
+  [[ -e $f ]] || die "$f is missing: install the package first (scripts/package.sh; dpkg -i)"
+done
+command -v mkinitramfs >/dev/null || die "no mkinitramfs (apt-get install initramfs-tools)"
+KVER=""
+for k in $(find /boot -maxdepth 1 -name 'vmlinuz-*' | sort -V); do
+  [[ -d /lib/modules/${k#/boot/vmlinuz-} ]] && KVER=${k#/boot/vmlinuz-}
+done
+[[ -n $KVER ]] || die "no kernel in /boot with modules"
+
+W=$(mktemp -d /var/tmp/lvm-revert-boot.XXXXXX)
+cleanup() {
+  if [[ $KEEP == 1 || $FAILED -gt 0 ]]; then echo "# kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+SECONDS=0
+step() { echo "# [$SECONDS s] $*"; }
+
+# ---------------------------------------------------------------- images
+# initramfs-tools: the host's configuration, only the modules a virtio disk,
+# ext4 and snapshots need, and fsck for the root (FSTYPE).
+step "mkinitramfs $KVER"
+cp -a /etc/initramfs-tools "$W/conf"
+sed -i 's/^MODULES=.*/MODULES=list/' "$W/conf/initramfs.conf"
+echo "FSTYPE=ext4" >>"$W/conf/initramfs.conf"
+printf '%s\n' virtio_pci virtio_blk ext4 dm_mod dm_snapshot >"$W/conf/modules"
+mkinitramfs -d "$W/conf" -o "$W/initrd.img" "$KVER" 2>"$W/mkinitramfs.log" ||
+  die "mkinitramfs failed: $(tail -5 "$W/mkinitramfs.log")"
+lsinitramfs "$W/initrd.img" >"$W/initrd.list"
+for f in usr/sbin/lvm-revert scripts/local-premount/lvm-revert usr/sbin/lvm usr/sbin/dmsetup; do
+  if grep -qx -- "$f" "$W/initrd.list"; then ok "initramfs-tools image holds $f"; else
+    not_ok "initramfs-tools image holds $f"; fi
+done
+grep -q 'lvm-revert' "$W/initrd.list" || die "no lvm-revert in the image"
+
+DRACUT=0
+[[ " ${CASES[*]} " == *" dracut "* ]] && DRACUT=1
+if [[ $DRACUT == 1 ]]; then
+  # dracut conflicts with initramfs-tools on Debian: run it from its
+  # unpacked packages, with the installed package's module added.
+  step "dracut image"
+  mkdir -p "$W/dracut-debs" "$W/dracut-root"
+  (cd "$W/dracut-debs" && apt-get download -qq dracut-core dracut >/dev/null 2>&1) ||
+    die "apt-get download dracut-core dracut failed"
+  for d in "$W"/dracut-debs/*.deb; do dpkg -x "$d" "$W/dracut-root"; done
+  cp -a "$W/dracut-root/usr/lib/dracut" "$W/dracut-tree"
+  cp -a /usr/lib/dracut/modules.d/91lvm-revert "$W/dracut-tree/modules.d/"
+  mkdir -p "$W/dracut-conf.d"
+  DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
+    bash "$W/dracut-root/usr/bin/dracut" --force --no-hostonly --conf /dev/null --confdir "$W/dracut-conf.d" \
+    -m "bash base udev-rules kernel-modules rootfs-block dm lvm lvm-revert" \
+    --add-drivers "virtio_pci virtio_blk ext4" -o "systemd plymouth" \
+    "$W/dracut.img" "$KVER" >"$W/dracut.log" 2>&1 || die "dracut failed: $(tail -5 "$W/dracut.log")"
+  dracutbasedir="$W/dracut-tree" bash "$W/dracut-root/usr/bin/lsinitrd" "$W/dracut.img" \
+    >"$W/dracut.list" 2>/dev/null || true
+  has "dracut image holds lvm-revert" "$W/dracut.list" "usr/sbin/lvm-revert"
+  has "dracut image holds the pre-mount hook" "$W/dracut.list" "lvm-revert-pre-mount.sh"
+fi
+
+# ---------------------------------------------------------------- disks
+# The guest sees the run-in-vm work directory (not the rest of /var/tmp):
+# the disks and what prep.sh records live there.
+VMW=$W/vm
+PREP=$VMW/prep
+step "preparing ${#CASES[@]} disks"
+disk_args=()
+for _ in "${CASES[@]}"; do disk_args+=(--disk 160M); done
+"$top/tests/vm/run-in-vm.sh" --workdir "$VMW" --timeout 900 "${disk_args[@]}" \
+  --env LVM_REVERT=/usr/sbin/lvm-revert -- bash "$here/prep.sh" "$PREP" "${CASES[@]}" \
+  >"$W/prep.log" 2>&1 || die "preparing the disks failed: $(tail -20 "$W/prep.log")"
+grep '^# bt' "$W/prep.log" || true
+
+# ---------------------------------------------------------------- boots
+# boot NAME DISK IMAGE APPEND [DRIVE_FILE_SPEC]: one boot, console to
+# $W/NAME.log (escape codes stripped), stdin from $W/NAME.in (a FIFO that
+# drive() can write to). Waits until qemu has powered off (or 240 s).
+strip() { LC_ALL=C sed -u -e 's#\x1b\[[0-9;?]*[ -/]*[@-~]##g' -e 's/\x1b[()][0-9A-Za-z]//g' -e 's/\r//g'; }
+start_boot() {
+  local name=$1 disk=$2 image=$3 append=$4 drive=${5:-file=$2,format=raw}
+  rm -f "$W/$name.in"
+  mkfifo "$W/$name.in"
+  exec {BOOT_IN}<>"$W/$name.in"
+  timeout 240 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 -nodefaults \
+    -nographic -no-reboot -serial stdio -monitor none \
+    -kernel "/boot/vmlinuz-$KVER" -initrd "$image" \
+    -append "console=ttyS0 quiet $append" \
+    -drive "$drive,if=virtio,cache=none" <&"$BOOT_IN" 2>&1 | strip >"$W/$name.log" &
+  BOOT_PID=$!
+  BOOT_T0=$SECONDS
+}
+finish_boot() {
+  local name=$1
+  wait "$BOOT_PID" || true
+  exec {BOOT_IN}>&-
+  echo "# $name: $((SECONDS - BOOT_T0)) s; $(grep -c . "$W/$name.log") console lines"
+  grep -E '^(lvm-revert|E2E-INIT)' "$W/$name.log" | sed "s/^/# $name: /" | head -20
+}
+boot() { start_boot "$@"; finish_boot "$1"; }
+# wait_for NAME REGEX SECONDS: until a console line of boot NAME matches
+# REGEX (grep -E). A shell's prompt has no newline, so wait for lines.
+wait_for() {
+  local t=$(($3 * 5))
+  while ((t-- > 0)); do
+    grep -qE -- "$2" "$W/$1.log" && return 0
+    kill -0 "$BOOT_PID" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+# type_line TEXT: a line typed at the booting guest's console.
+type_line() { printf '%s\n' "$1" >&"$BOOT_IN"; }
+env_of() { cat "$PREP/$1.$2"; }
+
+disk=0
+for c in "${CASES[@]}"; do
+  vg=bt$disk
+  img=$VMW/disk-$disk.img
+  disk=$((disk + 1))
+  # panic=-1: a panic() would reboot (qemu exits) instead of giving a shell.
+  root="root=/dev/mapper/$vg-root panic=-1"
+  before="marker=BEFORE data=$(env_of "$vg" data-before)"
+  after="marker=AFTER data=$(env_of "$vg" data-after)"
+  step "case $c ($vg)"
+  case $c in
+    next-boot)
+      has "$c: --at-next-boot printed what will happen" "$PREP/$vg.schedule.out" \
+        "Scheduled: at the next boot, before the root filesystem is mounted, $vg/root will be reverted to $vg/snap"
+      has "$c: --at-next-boot said how to cancel" "$PREP/$vg.schedule.out" \
+        "To cancel: lvm-revert --cancel $vg/root $vg/snap"
+      has "$c: --at-next-boot warned that the host's initramfs lacks lvm-revert" \
+        "$PREP/$vg.schedule.err" "has no lvm-revert in it"
+      boot "$c-1" "$img" "$W/initrd.img" "$root"
+      has "$c: the console says it reverted (under quiet)" "$W/$c-1.log" \
+        "lvm-revert: reverted $vg/root to $vg/snap: wrote"
+      has "$c: fsck checked the reverted root" "$W/$c-1.log" "${vg}root: clean"
+      has "$c: the root that boots holds the snapshot's content" "$W/$c-1.log" "E2E-INIT: $before"
+      has "$c: /run/lvm-revert/boot.log is readable in the booted system" "$W/$c-1.log" \
+        "E2E-INIT: boot.log has 1 revert(s): == exit 0"
+      boot "$c-2" "$img" "$W/initrd.img" "$root"
+      lacks "$c: the following boot reverts nothing" "$W/$c-2.log" "lvm-revert: reverted"
+      has "$c: the following boot keeps what the first one changed" "$W/$c-2.log" "E2E-INIT: marker=USED"
+      ;;
+    every-boot)
+      for n in 1 2; do
+        boot "$c-$n" "$img" "$W/initrd.img" "$root"
+        has "$c: boot $n reverts" "$W/$c-$n.log" "lvm-revert: reverted $vg/root to $vg/snap"
+        has "$c: boot $n boots the snapshot's content" "$W/$c-$n.log" "E2E-INIT: $before"
+      done
+      ;;
+    home)
+      boot "$c" "$img" "$W/initrd.img" "$root"
+      has "$c: the inactive /home LV was reverted" "$W/$c.log" \
+        "lvm-revert: reverted $vg/home to $vg/homesnap: wrote"
+      has "$c: the root booted" "$W/$c.log" "E2E-INIT: marker=AFTER"
+      if grep -q "E2E-INIT: mapper=.*$vg-home" "$W/$c.log"; then
+        not_ok "$c: /home was left inactive" "$(grep E2E-INIT: "$W/$c.log")"
+      else
+        ok "$c: /home was left inactive"
+      fi
+      ;;
+    off)
+      boot "$c" "$img" "$W/initrd.img" "$root lvmrevert=off"
+      has "$c: the console says lvmrevert=off" "$W/$c.log" \
+        "lvm-revert: lvmrevert=off on the kernel command line: no revert runs at this boot"
+      has "$c: nothing was reverted" "$W/$c.log" "E2E-INIT: $after"
+      ;;
+    cmdline)
+      boot "$c" "$img" "$W/initrd.img" "$root lvmrevert=$vg/root:$vg/snap"
+      has "$c: lvmrevert=VG/LV:VG/SNAP reverted it" "$W/$c.log" "lvm-revert: reverted $vg/root to $vg/snap"
+      has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      ;;
+    refused)
+      boot "$c" "$img" "$W/initrd.img" "$root"
+      has "$c: the console says why (under quiet)" "$W/$c.log" \
+        "lvm-revert: refused to revert $vg/root to $vg/snap: snapshot $vg/snap is invalid"
+      has "$c: the console says the boot goes on" "$W/$c.log" \
+        "lvm-revert: $vg/root is unchanged and the boot goes on; $vg/snap is now tagged lvm_revert_refused"
+      has "$c: the system booted unchanged" "$W/$c.log" "E2E-INIT: marker=AFTER"
+      ;;
+    write-failure)
+      # One write to the origin's last saved chunk fails once (EIO), as a
+      # failing disk would; panic=-1 is on the command line, so a panic()
+      # would reboot (and qemu would exit) instead of giving a shell.
+      sector=$(env_of "$vg" fail-sector)
+      printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "%s"\nonce = "on"\n' \
+        "$sector" >"$W/blkdebug.cfg"
+      start_boot "$c" "$img" "$W/initrd.img" "$root" \
+        "driver=raw,file.driver=blkdebug,file.config=$W/blkdebug.cfg,file.image.filename=$img"
+      if wait_for "$c" "type exit to go on booting" 200; then ok "$c: the boot stopped in a shell"; else
+        not_ok "$c: the boot stopped in a shell" "$(tail -20 "$W/$c.log")"; fi
+      has "$c: the console says what failed" "$W/$c.log" "lvm-revert: FAILED while reverting $vg/root to $vg/snap:"
+      has "$c: the console gives the command that completes it" "$W/$c.log" \
+        "Once the cause is fixed, run: lvm-revert -y $vg/root $vg/snap"
+      type_line "echo MOUNTED=\$(grep -c ' /root ' /proc/mounts)"
+      wait_for "$c" "^MOUNTED=[0-9]" 30 || true
+      has "$c: nothing is mounted" "$W/$c.log" "MOUNTED=0"
+      type_line "lvm-revert -y $vg/root $vg/snap; echo RC=\$?"
+      wait_for "$c" "^RC=[0-9]" 120 || true
+      has "$c: the given command completes the revert" "$W/$c.log" "RC=0"
+      type_line "exit"
+      finish_boot "$c"
+      has "$c: then the boot goes on with the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      ;;
+    rescue)
+      # No panic=: with it, break= reboots instead (initramfs-tools(7)).
+      start_boot "$c" "$img" "$W/initrd.img" "root=/dev/mapper/$vg-root break=premount"
+      if wait_for "$c" "Spawning shell within the initramfs" 200; then ok "$c: break=premount gives the rescue shell"; else
+        not_ok "$c: break=premount gives the rescue shell" "$(tail -20 "$W/$c.log")"; fi
+      sleep 2
+      type_line "lvm-revert -y $vg/root $vg/snap; echo RC=\$?"
+      wait_for "$c" "^RC=[0-9]" 120 || true
+      has "$c: lvm-revert -y works in the rescue shell" "$W/$c.log" "RC=0"
+      type_line "exit"
+      finish_boot "$c"
+      has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      ;;
+    dracut)
+      boot "$c" "$img" "$W/dracut.img" "$root rd.lvm.lv=$vg/root rd.shell=0 rd.emergency=poweroff"
+      has "$c: the console says it reverted" "$W/$c.log" "lvm-revert: reverted $vg/root to $vg/snap: wrote"
+      has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      ;;
+  esac
+done
+
+# ---------------------------------------------------------------- after
+step "checking the disks"
+disk_files=()
+for ((i = 0; i < ${#CASES[@]}; i++)); do disk_files+=(--disk-file "$VMW/disk-$i.img"); done
+if "$top/tests/vm/run-in-vm.sh" --workdir "$VMW" --timeout 600 "${disk_files[@]}" \
+  -- bash "$here/check.sh" "$PREP" "${CASES[@]}" >"$W/check.log" 2>&1; then
+  ok "the disks hold what each case left (check.sh)"
+else
+  not_ok "the disks hold what each case left (check.sh)" "$(grep -E '^(not ok|#   |Bail)' "$W/check.log" | head -30)"
+fi
+grep -E '^(ok|not ok)' "$W/check.log" | sed 's/^/# check: /'
+
+echo "1..$N"
+echo "# boot tests: $((N - FAILED)) passed, $FAILED failed, $SECONDS s"
+((FAILED == 0))
