@@ -12,6 +12,8 @@ packages=(
   zstd clang libclang-rt-14-dev e2fsprogs util-linux python3
   # the real-LVM suite runs Debian's kernel in a qemu guest
   qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
+  # the Debian package, its shell code and the boot tests (real initramfs images)
+  debhelper dpkg-dev lintian initramfs-tools shellcheck bash-completion man-db
   # benchmarks
   fio time
 )

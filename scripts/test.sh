@@ -2,8 +2,10 @@
 # Runs every test of lvm-revert on a Debian 12 machine, installing what is
 # missing first: the unit tests, the byte-exact tests on kernel-made images,
 # a time-boxed fuzz run of the store reader, the real-LVM suite in a qemu
-# guest and a power cut in the middle of a revert (two boots). Needs root
-# (loop devices, mounts, the guest's kernel in /boot).
+# guest, a power cut in the middle of a revert (two boots), the Debian
+# package (built, lintian, installed, removed, purged) and, while it is
+# installed, the boot tests with real initramfs images. Needs root (loop
+# devices, mounts, the guest's kernel in /boot, dpkg -i).
 #
 #   scripts/test.sh            everything (what CI runs)
 #   FUZZ_SECONDS=N             fuzz for N seconds (default 60)
@@ -51,6 +53,21 @@ if [[ ${SKIP_VM:-0} != 1 ]]; then
   tests/vm/run-in-vm.sh --disk 1G --timeout 1800 -- bash tests/vm/suite.sh build
   step "power cut mid-copy (qemu killed, second boot re-runs the revert)"
   tests/vm/power-cut.sh build
+fi
+
+step "shell code in packaging/ (shellcheck)"
+shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
+  packaging/initramfs-tools/scripts/local-premount/lvm-revert \
+  packaging/dracut/91lvm-revert/lvm-revert-pre-mount.sh
+shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert
+
+step "Debian package: build, lintian, install$([[ ${SKIP_VM:-0} == 1 ]] || echo ", boot tests"), remove, purge"
+deb=$(scripts/package.sh)
+if [[ ${SKIP_VM:-0} != 1 ]]; then
+  # The boot tests build their initramfs images from the installed package.
+  tests/package/package-test.sh "$deb" -- tests/boot/run-boot-tests.sh
+else
+  tests/package/package-test.sh "$deb"
 fi
 
 step "all tests passed"

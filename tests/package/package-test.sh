@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The Debian package as an admin gets it: lintian-clean, installs (and
+# triggers update-initramfs), puts its files where the system looks for them,
+# completes on the command line, and leaves nothing behind when removed and
+# purged. While it is installed, COMMAND runs (the boot tests use the
+# installed hook, scripts and dracut module).
+#
+#   tests/package/package-test.sh DEB [-- COMMAND ARGS...]
+#
+# Needs root. The host's own initramfs is not rebuilt: update_initramfs=no
+# in /etc/initramfs-tools/update-initramfs.conf for the duration (restored).
+set -euo pipefail
+deb=$(realpath "$1")
+shift
+[[ ${1:-} != -- ]] || shift
+[[ $(id -u) == 0 ]] || { echo "package-test: needs root" >&2; exit 2; }
+
+N=0 FAILED=0
+ok() { N=$((N + 1)); echo "ok $N - $1"; }
+not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; [[ -z ${2:-} ]] || sed 's/^/#   /' <<<"$2"; }
+t_cmd() { local name=$1 out; shift; if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi; }
+
+work=$(mktemp -d /var/tmp/lvm-revert-pkgtest.XXXXXX)
+conf=/etc/initramfs-tools/update-initramfs.conf
+restore() {
+  dpkg -s lvm-revert >/dev/null 2>&1 && dpkg --purge lvm-revert >/dev/null 2>&1 || true
+  [[ -f $work/update-initramfs.conf ]] && cp -p "$work/update-initramfs.conf" "$conf"
+  rm -rf "$work"
+}
+trap restore EXIT
+
+# --- lintian
+changes=${deb%.deb}.changes
+[[ -f $changes ]] || changes=$deb
+if out=$(lintian --fail-on error,warning "$changes" 2>&1); then
+  ok "lintian: no errors, no warnings ($(basename "$changes"))"
+else
+  not_ok "lintian: no errors, no warnings" "$out"
+fi
+
+# --- install
+if dpkg -s lvm-revert >/dev/null 2>&1; then dpkg --purge lvm-revert >/dev/null; fi
+find /usr /etc /var /run /boot -xdev -path /var/tmp -prune -o -print 2>/dev/null | sort >"$work/before.list"
+cp -p "$conf" "$work/update-initramfs.conf"
+sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$conf"
+if out=$(dpkg -i "$deb" 2>&1); then ok "dpkg -i installs it"; else not_ok "dpkg -i installs it" "$out"; fi
+if grep -q "Processing triggers for initramfs-tools" <<<"$out"; then
+  ok "installing triggers update-initramfs"
+else
+  not_ok "installing triggers update-initramfs" "$out"
+fi
+for f in /usr/sbin/lvm-revert /usr/share/man/man8/lvm-revert.8.gz \
+  /usr/share/bash-completion/completions/lvm-revert /usr/share/initramfs-tools/hooks/lvm-revert \
+  /usr/share/initramfs-tools/scripts/local-premount/lvm-revert \
+  /usr/lib/dracut/modules.d/91lvm-revert/module-setup.sh \
+  /usr/lib/dracut/modules.d/91lvm-revert/lvm-revert-pre-mount.sh /usr/share/doc/lvm-revert/copyright; do
+  if [[ -f $f ]]; then ok "installs $f"; else not_ok "installs $f"; fi
+done
+for f in /usr/share/initramfs-tools/hooks/lvm-revert /usr/share/initramfs-tools/scripts/local-premount/lvm-revert \
+  /usr/lib/dracut/modules.d/91lvm-revert/module-setup.sh /usr/lib/dracut/modules.d/91lvm-revert/lvm-revert-pre-mount.sh; do
+  if [[ -x $f ]] && sh -n "$f"; then ok "$f is executable and parses"; else not_ok "$f is executable and parses"; fi
+done
+t_cmd "/usr/sbin/lvm-revert --version runs" /usr/sbin/lvm-revert --version
+t_cmd "man -l shows the page" bash -c 'man -l /usr/share/man/man8/lvm-revert.8.gz | grep -q "at-next-boot"'
+t_cmd "the hook prints its prerequisite" bash -c '[[ $(/usr/share/initramfs-tools/hooks/lvm-revert prereqs) == lvm2 ]]'
+t_cmd "the boot script runs after resume" \
+  bash -c '[[ $(/usr/share/initramfs-tools/scripts/local-premount/lvm-revert prereqs) == resume ]]'
+
+# --- bash completion (LV names need LVM: see the VM scenario lvm-revert-boot-commands)
+complete_words() {  # complete_words WORD...: what completing the last word offers
+  bash -c '. /usr/share/bash-completion/bash_completion
+    . /usr/share/bash-completion/completions/lvm-revert
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    _lvm_revert lvm-revert "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"' completion "$@"
+}
+got=$(complete_words lvm-revert --at-n | tr '\n' ' ')
+if [[ $got == "--at-next-boot " ]]; then ok "completes --at-n to --at-next-boot"; else not_ok "completes --at-n" "got '$got'"; fi
+got=$(complete_words lvm-revert --io-engine "" | tr '\n' ' ')
+if [[ $got == "auto uring psync " ]]; then ok "completes --io-engine's values"; else not_ok "completes --io-engine's values" "got '$got'"; fi
+got=$(complete_words lvm-revert --format j | tr '\n' ' ')
+if [[ $got == "json " ]]; then ok "completes --format's values"; else not_ok "completes --format's values" "got '$got'"; fi
+
+# --- while installed
+if (($# > 0)); then
+  echo "# running while installed: $*"
+  if "$@"; then ok "while installed: $*"; else not_ok "while installed: $* (exit $?)"; fi
+fi
+
+# --- remove, purge: nothing left
+t_cmd "dpkg --remove" dpkg --remove lvm-revert
+t_cmd "dpkg --purge" dpkg --purge lvm-revert
+find /usr /etc /var /run /boot -xdev -path /var/tmp -prune -o -print 2>/dev/null | sort >"$work/after.list"
+# What appeared and is ours (dpkg's and man-db's bookkeeping is not).
+left=$(comm -13 "$work/before.list" "$work/after.list" | grep -i 'lvm-revert\|lvm_revert' || true)
+if [[ -z $left ]]; then ok "remove and purge leave nothing behind"; else not_ok "remove and purge leave nothing behind" "$left"; fi
+cp -p "$work/update-initramfs.conf" "$conf"
+if cmp -s "$work/update-initramfs.conf" "$conf"; then ok "update-initramfs.conf restored"; else not_ok "update-initramfs.conf restored"; fi
+
+echo "1..$N"
+echo "# package tests: $((N - FAILED)) passed, $FAILED failed"
+((FAILED == 0))
