@@ -8,18 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(build-essential debhelper dpkg-dev cmake pkg-config libdevmapper-dev libblkid-dev
   libmount-dev libcli11-dev liburing-dev libgtest-dev libgmock-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]} > 0)); then
-  sudo=()
-  [[ $(id -u) == 0 ]] || sudo=(sudo)
-  echo "package: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$top/scripts/install-missing.sh" "${packages[@]}"
 
 # The source tree as git knows it (no build directories), with packaging/debian
 # as debian/, in a scratch directory: dpkg-buildpackage writes next to it.
