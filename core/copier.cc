@@ -148,6 +148,10 @@ class Copier {
     } else {
       ++stats_->writes;
       any_write_issued_ = true;
+      if (done == 0 && options_.on_write_data) {
+        options_.on_write_data(piece.device_offset_bytes,
+                               {SlotBuffer(slot).data() + piece.buffer_offset_bytes, piece.length_bytes});
+      }
     }
     if (piece.unaligned_tail && options_.buffered_origin_fd >= 0) {
       // After the aligned writes before it, which left no cached page of

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 
 #include "core/io_engine.h"
 #include "core/plan.h"
@@ -22,6 +23,9 @@ struct CopyOptions {
   // Polled between I/Os; returning a non-ok status stops the copy with it
   // (a signal arrived, say). In-flight requests are drained first.
   std::function<Status()> check_continue;
+  // Called with each write's origin offset and data before it is first
+  // issued (--verify digests them).
+  std::function<void(uint64_t origin_offset_bytes, std::span<const std::byte> data)> on_write_data;
   // A descriptor of the origin without O_DIRECT for its unaligned tail (see
   // TransferPiece), or -1 to send the tail through the engine like the rest.
   int buffered_origin_fd = -1;

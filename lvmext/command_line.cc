@@ -76,6 +76,22 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                "LVM form: remove the snapshot (lvremove) after the revert");
   app.add_flag("--noudevsync", no_udev_sync,
                "LVM form: do not wait for udev after resuming devices");
+  app.add_option("--backup", options.backup_path,
+                 "Save what the revert overwrites into FILE (a new file, an exception store) "
+                 "first; undo with --cow FILE --origin ORIGIN or --restore FILE VG/LV")
+      ->type_name("FILE");
+  app.add_option("--backup-snapshot", options.backup_snapshot,
+                 "LVM form: create the old-style snapshot VG/NAME of the origin first, sized "
+                 "for what the revert writes; undo with lvm-revert VG/LV VG/NAME")
+      ->type_name("NAME");
+  app.add_option("--restore", options.restore_path,
+                 "LVM form: restore VG/LV from a --backup FILE (lvm-revert --restore FILE VG/LV)")
+      ->type_name("FILE");
+  app.add_flag("--verify", options.verify,
+               "After the copy, read back every range written and compare it");
+  app.add_flag("--compare", options.compare,
+               "Write nothing: count the saved chunks that differ from the origin (exit 0 none, "
+               "1 some)");
   bool next_boot = false, every_boot = false, cancel = false, list_scheduled = false,
        boot = false;
   app.add_flag("--at-next-boot", next_boot,
@@ -129,6 +145,47 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return BadCommandLine(err, "--remove-snapshot does not go with scheduling: a scheduled "
                                "revert keeps the snapshot");
   }
+  if (options.compare && (options.verify || !options.backup_path.empty() ||
+                          !options.backup_snapshot.empty() || options.remove_snapshot ||
+                          next_boot || every_boot || cancel)) {
+    return BadCommandLine(err, "--compare writes nothing: it does not go with --verify, --backup, "
+                               "--backup-snapshot, --remove-snapshot or scheduling");
+  }
+  if (options.verify && (options.dry_run || test_mode || next_boot || every_boot || cancel)) {
+    return BadCommandLine(err, "--verify checks what a revert wrote: it does not go with a dry "
+                               "run or scheduling");
+  }
+  if ((!options.backup_path.empty() || !options.backup_snapshot.empty()) &&
+      (next_boot || every_boot || cancel)) {
+    return BadCommandLine(err, "--backup and --backup-snapshot do not go with scheduling");
+  }
+  if (!options.backup_path.empty() && !options.backup_snapshot.empty()) {
+    return BadCommandLine(err, "give one of --backup and --backup-snapshot");
+  }
+  if (options.restores()) {
+    if (offline) {
+      return BadCommandLine(err, "--restore FILE VG/LV is the LVM form; offline, restore with "
+                                 "--cow FILE --origin ORIGIN");
+    }
+    if (origin_arg.empty() || !snapshot_arg.empty()) {
+      return BadCommandLine(err, "--restore FILE takes one volume: lvm-revert --restore FILE VG/LV");
+    }
+    if (!options.backup_path.empty() || !options.backup_snapshot.empty() ||
+        options.remove_snapshot || next_boot || every_boot || cancel) {
+      return BadCommandLine(err, "--restore does not go with --backup, --backup-snapshot, "
+                                 "--remove-snapshot or scheduling");
+    }
+    StatusOr<LvRef> origin_ref = ParseLvRef(origin_arg);
+    if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
+    options.origin_lv = *origin_ref;
+  }
+  if (!options.backup_snapshot.empty() && !IsValidLvmName(options.backup_snapshot)) {
+    return BadCommandLine(err, "--backup-snapshot " + options.backup_snapshot +
+                               ": not a valid LV name (LVM names use A-Z a-z 0-9 + _ . -)");
+  }
+  if (offline && !options.backup_snapshot.empty()) {
+    return BadCommandLine(err, "--backup-snapshot is the LVM form's; offline, use --backup FILE");
+  }
   if (offline && lvm) {
     return BadCommandLine(err, "give either VG/LV VG/SNAP or --cow and --origin, not both");
   }
@@ -136,7 +193,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return BadCommandLine(err, "give the origin and its snapshot: VG/LV VG/SNAP "
                                "(or --cow STORE --origin PATH)");
   }
-  if (lvm) {
+  if (lvm && !options.restores()) {
     if (snapshot_arg.empty()) return BadCommandLine(err, "the snapshot VG/SNAP is missing");
     StatusOr<LvRef> origin_ref = ParseLvRef(origin_arg);
     if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
@@ -144,7 +201,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     if (!snapshot_ref.ok()) return BadCommandLine(err, snapshot_ref.status().message());
     options.origin_lv = *origin_ref;
     options.snapshot_lv = *snapshot_ref;
-  } else if (options.allow_invalidate || options.remove_snapshot || no_udev_sync) {
+  } else if (!lvm && (options.allow_invalidate || options.remove_snapshot || no_udev_sync)) {
     return BadCommandLine(err, "--allow-invalidate, --remove-snapshot and --noudevsync "
                                "belong to the LVM form (VG/LV VG/SNAP)");
   }

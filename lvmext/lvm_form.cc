@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/quoting.h"
 #include "core/sibling_impact.h"
 #include "lvmext/boot_tags.h"
 #include "lvmext/dm_table.h"
@@ -77,19 +78,22 @@ class LvmRevert final : public RevertSession {
   LvmRevert(const Options& options, Console& console, Environment& env)
       : RevertSession(options, console, env),
         origin_ref_(*options.origin_lv),
-        snapshot_ref_(*options.snapshot_lv) {
+        snapshot_ref_(options.snapshot_lv ? *options.snapshot_lv : LvRef{options.origin_lv->vg, ""}),
+        restoring_(options.restores()) {
     report_.mode = "lvm";
     report_.origin = origin_ref_.full();
-    report_.snapshot = snapshot_ref_.full();
+    report_.snapshot = restoring_ ? options.restore_path : snapshot_ref_.full();
   }
 
  private:
   Status Prepare() override {
-    if (origin_ref_.vg != snapshot_ref_.vg) {
+    if (restoring_) {
+      // --restore FILE VG/LV: FILE (a --backup) is the store; no snapshot.
+    } else if (origin_ref_.vg != snapshot_ref_.vg) {
       return Status::Refused("the origin and its snapshot must be in the same volume group (" +
                              origin_ref_.full() + ", " + snapshot_ref_.full() + ")");
     }
-    if (origin_ref_ == snapshot_ref_) {
+    if (!restoring_ && origin_ref_ == snapshot_ref_) {
       return Status::Refused(origin_ref_.full() + " cannot be its own snapshot");
     }
     if (env_.dm == nullptr || env_.lvm == nullptr) {
@@ -109,26 +113,30 @@ class LvmRevert final : public RevertSession {
 
     s = CheckLvmView(report);
     if (!s.ok()) return s;
-    StatusOr<SnapshotTopology> topology = ResolveTopology(*env_.dm, view_, *origin_lv_, *snapshot_lv_);
+    StatusOr<SnapshotTopology> topology =
+        restoring_ ? ResolveOriginTopology(*env_.dm, view_, *origin_lv_)
+                   : ResolveTopology(*env_.dm, view_, *origin_lv_, *snapshot_lv_);
     if (!topology.ok()) return topology.status();
     topo_ = std::move(topology).value();
     origin_path_ = env_.device_path(topo_.origin.name, topo_.origin.dev);
-    snapshot_path_ = env_.device_path(topo_.snapshot.name, topo_.snapshot.dev);
+    if (!restoring_) snapshot_path_ = env_.device_path(topo_.snapshot.name, topo_.snapshot.dev);
 
     // Scheduling makes every check that does not need the origin closed:
     // the origin may be in use (the root, mounted); the boot checks again.
-    s = options_.schedules() ? CheckNothingSuspended() : CheckNotInUse();
+    s = options_.reads_origin_only() ? CheckNothingSuspended() : CheckNotInUse();
     if (!s.ok()) return s;
     s = OpenDevices();
     if (!s.ok()) return s;
     // Nobody may write to the snapshot while its store is read and copied.
     // With -y nothing waits for a person, so suspend before reading: the
     // store is then read once, already stable.
-    if (!options_.dry_run && !options_.schedules() && options_.assume_yes) {
+    if (!options_.dry_run && !options_.reads_origin_only() && !restoring_ && options_.assume_yes) {
       s = SuspendSnapshot();
       if (!s.ok()) return s;
     }
 
+    // A backup covers the origin as it was: all of it.
+    if (restoring_) topo_.snapshot_length_bytes = origin_.size_bytes;
     if (origin_.size_bytes < topo_.snapshot_length_bytes) {
       return Status::Refused("origin " + origin_path_ + " (" + std::to_string(origin_.size_bytes) +
                              " bytes) is smaller than its snapshot (" +
@@ -139,12 +147,12 @@ class LvmRevert final : public RevertSession {
     s = LoadPlan(cow_, topo_.snapshot_length_bytes);
     // A live snapshot's table may be read half-way through an update by the
     // kernel when its origin is in use; once more, then it counts.
-    if (s.code() == StatusCode::kCorruption && options_.schedules()) {
+    if (s.code() == StatusCode::kCorruption && options_.reads_origin_only()) {
       s = LoadPlan(cow_, topo_.snapshot_length_bytes);
     }
     if (!s.ok()) return s;
     const uint64_t header_chunk_sectors = *report_.chunk_size_bytes / 512;
-    if (header_chunk_sectors != topo_.chunk_size_sectors) {
+    if (!restoring_ && header_chunk_sectors != topo_.chunk_size_sectors) {
       return Status::Refused("snapshot store " + cow_.path + " says " +
                              std::to_string(header_chunk_sectors) +
                              "-sector chunks but the kernel's table says " +
@@ -154,10 +162,13 @@ class LvmRevert final : public RevertSession {
     if (!s.ok()) return s;
     PrintPlan(cow_.path, origin_path_);
     PrintSiblings();
-    return RefuseSiblingOverflow();
+    s = RefuseSiblingOverflow();
+    if (s.ok()) s = PrepareBackup({topo_.origin.dev, topo_.snapshot.dev, topo_.real.dev});
+    return s;
   }
 
   Status Execute() override {
+    if (options_.compare) return CompareWithOrigin(cow_, origin_);
     if (options_.dry_run) {
       report_.result = Result::kDryRun;
       Say(options_.schedules() ? "Dry run: nothing was scheduled." : "Dry run: nothing was written.");
@@ -165,7 +176,11 @@ class LvmRevert final : public RevertSession {
     }
     if (options_.schedules()) return Schedule();
     Status s;
-    if (!suspended_) {
+    if (restoring_) {
+      // No snapshot is read: nothing to suspend; the file is ours alone.
+      s = ConfirmRevert(origin_ref_.full(), QuotedName(options_.restore_path));
+      if (!s.ok()) return s;
+    } else if (!suspended_) {
       s = ConfirmRevert(origin_ref_.full(), snapshot_ref_.full());
       if (!s.ok()) return s;
       s = SuspendSnapshot();
@@ -182,6 +197,7 @@ class LvmRevert final : public RevertSession {
     Say("Reverted " + origin_path_ + ": wrote " + std::to_string(report_.bytes_written) +
         " bytes (" + MiB(report_.bytes_written) + ") in " +
         std::to_string(plan_->totals().runs) + " runs and flushed.");
+    if (restoring_) return Status::Ok();
     s = CheckStillValid();
     if (!s.ok()) return s;
 
@@ -230,7 +246,7 @@ class LvmRevert final : public RevertSession {
   }
 
   StatusOr<VgLock> Lock(const std::string& locking_dir) {
-    const bool reads_only = options_.dry_run || options_.schedules();
+    const bool reads_only = options_.dry_run || options_.reads_origin_only();
     return VgLock::Acquire(
         locking_dir, origin_ref_.vg, reads_only ? LockMode::kShared : LockMode::kExclusive,
         [this] {
@@ -312,8 +328,9 @@ class LvmRevert final : public RevertSession {
     view_ = std::move(view).value();
 
     origin_lv_ = view_.Find(origin_ref_.lv);
-    snapshot_lv_ = view_.Find(snapshot_ref_.lv);
     if (origin_lv_ == nullptr) return Status::Refused("logical volume " + origin_ref_.full() + " not found");
+    if (restoring_) return CheckRestoreTarget();
+    snapshot_lv_ = view_.Find(snapshot_ref_.lv);
     if (snapshot_lv_ == nullptr) {
       return Status::Refused("logical volume " + snapshot_ref_.full() + " not found");
     }
@@ -357,13 +374,30 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
+  // --restore: a local origin with no merge pending.
+  Status CheckRestoreTarget() const {
+    if (!origin_lv_->vg_lock_type.empty()) {
+      return Status::Refused("volume group " + origin_ref_.vg + " is shared (lock type " +
+                             origin_lv_->vg_lock_type + "): lvm-revert only works with local VGs");
+    }
+    if (origin_lv_->is_old_style_snapshot() || origin_lv_->is_thin()) {
+      return Status::Refused(origin_ref_.full() + " is a snapshot: restore the volume it is a "
+                             "snapshot of");
+    }
+    if (origin_lv_->volume_type() == 'O' || origin_lv_->merging) {
+      return Status::Refused("a merge into " + origin_ref_.full() + " is pending or running "
+                             "(lvconvert --merge): LVM completes it itself");
+    }
+    return Status::Ok();
+  }
+
   // A device left suspended (by an lvm-revert killed with SIGKILL, say)
   // makes every read of it wait, ours included: say so instead of hanging.
   Status CheckNothingSuspended() {
     std::vector<const DmNode*> nodes = {&topo_.origin, &topo_.real, &topo_.snapshot, &topo_.cow};
     for (const SiblingSnapshot& sib : topo_.siblings) nodes.push_back(&sib.snapshot);
     for (const DmNode* node : nodes) {
-      if (!node->suspended) continue;
+      if (node->name.empty() || !node->suspended) continue;
       return Status::Refused("device-mapper device " + node->name +
                              " is suspended (an lvm-revert killed while copying leaves it so, as "
                              "can other tools): every read of it waits. Resume it first: "
@@ -381,6 +415,18 @@ class LvmRevert final : public RevertSession {
                            snapshot_ref_.full());
   }
 
+  // --restore: the origin unused; -real (if the origin has snapshots) held
+  // by the origin and the snapshots' tables only.
+  Status CheckRestoreNotInUse() {
+    Status s = safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0);
+    if (s.ok() && !topo_.real.name.empty()) {
+      s = safety::CheckOpenCount("origin data device", topo_.real.name, topo_.real.open_count,
+                                 1 + static_cast<int>(topo_.siblings.size()));
+    }
+    if (s.ok()) s = safety::CheckNoHolders(env_.view, "origin", origin_ref_.full(), topo_.origin.dev);
+    return s;
+  }
+
   // Nothing but the device-mapper stack itself may use these devices.
   Status CheckNotInUse() {
     safety::SystemView& view = env_.view;
@@ -388,6 +434,7 @@ class LvmRevert final : public RevertSession {
     if (s.ok()) {
       s = OfferBoot(safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev));
     }
+    if (restoring_) return s.ok() ? CheckRestoreNotInUse() : s;
     if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
     if (s.ok()) {
       s = OfferBoot(safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0));
@@ -425,12 +472,13 @@ class LvmRevert final : public RevertSession {
     // The origin is opened for writing even for a dry run, so that a dry run
     // refuses a read-only origin as the real run would; it writes nothing.
     // Scheduling only needs the origin's size: it may be mounted.
-    const bool in_use_allowed = options_.schedules();
+    const bool in_use_allowed = options_.reads_origin_only();
     StatusOr<DeviceFile> origin =
         OpenNode(origin_path_, topo_.origin, in_use_allowed ? Access::kReadOnly : Access::kReadWrite,
                  !in_use_allowed);
     if (!origin.ok()) return origin.status().WithPrefix("origin " + origin_ref_.full());
     origin_ = std::move(origin).value();
+    if (restoring_) return OpenBackup();
     if (!in_use_allowed) {
       StatusOr<DeviceFile> snapshot =
           OpenNode(snapshot_path_, topo_.snapshot, Access::kReadOnly, true);
@@ -455,6 +503,29 @@ class LvmRevert final : public RevertSession {
                                         info->open_count, 1);
       if (!s.ok()) return s;
     }
+    return Status::Ok();
+  }
+
+  // --restore: the backup file, which must not lie on the origin.
+  Status OpenBackup() {
+    StatusOr<FileIdentity> id = IdentifyPath(options_.restore_path);
+    if (!id.ok()) return id.status().WithPrefix("backup").WithCode(StatusCode::kRefused);
+    StatusOr<DeviceFile> backup =
+        OpenDeviceFile({options_.restore_path, Access::kReadOnly, false, *id});
+    if (!backup.ok()) return backup.status().WithPrefix("backup");
+    cow_ = std::move(backup).value();
+    std::vector<dev_t> origin_devices = {topo_.origin.dev};
+    if (!topo_.real.name.empty()) origin_devices.push_back(topo_.real.dev);
+    Status s = cow_.is_block_device
+                   ? (cow_.rdev == topo_.origin.dev
+                          ? Status::Refused("the backup is the origin itself")
+                          : Status::Ok())
+                   : safety::CheckNotOnDevices(env_.view, "backup " + QuotedName(cow_.path),
+                                               cow_.dev, origin_devices);
+    if (!s.ok()) return s;
+    NoteBufferedIo(origin_);
+    NoteBufferedIo(cow_);
+    report_.direct_io = origin_.direct && cow_.direct;
     return Status::Ok();
   }
 
@@ -547,6 +618,7 @@ class LvmRevert final : public RevertSession {
 
   LvRef origin_ref_;
   LvRef snapshot_ref_;
+  bool restoring_;
   LvmConfig config_;
   VgLock lock_;
   LvmView view_;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/quoting.h"
+#include "lvmext/backup_snapshot.h"
 #include "lvmext/boot_run.h"
 #include "lvmext/command_line.h"
 #include "lvmext/exit_status.h"
@@ -53,9 +54,14 @@ int RunLvmRevert(int argc, const char* const* argv, Console& console, Environmen
   const Report report = options.action == Action::kBoot            ? RunBoot(options, console, env)
                         : options.action == Action::kListScheduled ? RunListScheduled(options, console, env)
                         : options.action == Action::kCancel        ? RunCancel(options, console, env)
+                        : !options.backup_snapshot.empty() && !options.backup_snapshot_created
+                            ? RunWithBackupSnapshot(options, console, env)
                         : options.lvm_form() ? RunLvmRevertForm(options, console, env)
                                              : RunOfflineRevert(options, console, env);
   int code = ExitCodeFor(report.status);
+  if (code == kExitDone && report.compare && report.compare->differing_chunks > 0) {
+    code = kExitDiffers;
+  }
   if (!report.status.ok()) {
     PrintError(console, report.status.message());
     if (code == kExitFailedWriting) {

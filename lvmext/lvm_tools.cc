@@ -158,4 +158,24 @@ Status ProcessLvmTools::SetActive(const LvRef& lv, bool active) {
                    std::string("lvchange ") + (active ? "-ay " : "-an ") + lv.full());
 }
 
+StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
+  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--noheadings", "--units", "b",
+                            "--nosuffix", "--separator", " ", "-o", "vg_free,vg_extent_size", vg});
+  if (!r.ok()) return r.status();
+  VgSpace space;
+  std::istringstream in(r->out);
+  if (r->exit_code != 0 || !(in >> space.free_bytes >> space.extent_bytes)) {
+    return Status::IOError("vgs " + vg + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
+  }
+  return space;
+}
+
+Status ProcessLvmTools::CreateSnapshot(const LvRef& origin, const std::string& name,
+                                       uint64_t chunk_size_bytes, uint64_t size_bytes) {
+  return RunChange({"lvm", "lvcreate", "-q", "-y", "-s", "-c", std::to_string(chunk_size_bytes) + "b",
+                    "-L", std::to_string(size_bytes) + "b", "-n", name, origin.full()},
+                   "lvcreate -s -n " + name + " " + origin.full());
+}
+
 }  // namespace lvmrevert::cli

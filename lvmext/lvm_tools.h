@@ -19,6 +19,11 @@ struct LvmConfig {
   bool verify_udev_operations = false;
 };
 
+struct VgSpace {
+  uint64_t free_bytes = 0;
+  uint64_t extent_bytes = 0;
+};
+
 // lvmconfig's answer and lvs's report, asked for at the same time.
 struct ConfigAndReport {
   Status config_status;
@@ -43,6 +48,11 @@ class LvmTools {
                             const std::vector<std::string>& remove) = 0;
   // lvchange -ay / -an (an origin activates and deactivates with its snapshots).
   virtual Status SetActive(const LvRef& lv, bool active) = 0;
+  // vgs: the VG's free bytes and its extent size.
+  virtual StatusOr<VgSpace> FreeSpace(const std::string& vg) = 0;
+  // lvcreate -s: an old-style snapshot `name` of `origin`.
+  virtual Status CreateSnapshot(const LvRef& origin, const std::string& name,
+                                uint64_t chunk_size_bytes, uint64_t size_bytes) = 0;
   // Where LVM keeps its locks unless configured otherwise.
   virtual std::string default_locking_dir() const { return LvmConfig().locking_dir; }
 };
@@ -59,6 +69,9 @@ class ProcessLvmTools final : public LvmTools {
   Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                     const std::vector<std::string>& remove) override;
   Status SetActive(const LvRef& lv, bool active) override;
+  StatusOr<VgSpace> FreeSpace(const std::string& vg) override;
+  Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,
+                        uint64_t size_bytes) override;
 };
 
 // key=value lines as `lvmconfig` prints them (commented, "# key=value", for

@@ -43,7 +43,73 @@ std::string MergeRefusal(const LvRef& snapshot, const LvRef& origin) {
          "leaves a merging snapshot alone";
 }
 
+// Every snapshot of `origin` but `except` that reads the same -real device.
+Status AddSiblings(DeviceMapper& dm, const LvmView& view, const LvRecord& origin,
+                   const std::string& except, SnapshotTopology* t) {
+  for (const LvRecord* other : view.SnapshotsOf(origin.name)) {
+    if (other->name == except) continue;
+    const LvRef ref{other->vg_name, other->name};
+    StatusOr<DmNode> node =
+        Node(dm, DmName(ref), DmUuid(other->vg_uuid, other->uuid), "snapshot " + ref.full());
+    if (!node.ok()) return node.status();
+    StatusOr<DmTarget> target = OnlyTarget(dm, node->name);
+    if (!target.ok()) return target.status();
+    if (target->type != "snapshot") continue;  // e.g. a merging one, refused elsewhere
+    StatusOr<SnapshotTable> sib = ParseSnapshotParams(target->params);
+    if (!sib.ok()) return sib.status();
+    if (sib->origin_dev != t->real.dev) continue;
+    SiblingSnapshot s;
+    s.lv = ref;
+    s.snapshot = *node;
+    s.cow_dev = sib->cow_dev;
+    s.cow_name = DmName(ref, "cow");
+    s.chunk_size_sectors = sib->chunk_size_sectors;
+    s.length_bytes = target->length_sectors * 512;
+    t->siblings.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+StatusOr<SnapshotTopology> ResolveOriginTopology(DeviceMapper& dm, const LvmView& view,
+                                                 const LvRecord& origin) {
+  const LvRef origin_ref{origin.vg_name, origin.name};
+  SnapshotTopology t;
+  StatusOr<DmInfo> info = dm.Info(DmName(origin_ref));
+  if (!info.ok()) return info.status();
+  if (!info->exists) {
+    return Status::Refused(origin_ref.full() + " is not active: activate it first (lvchange -ay " +
+                           origin_ref.full() + ")");
+  }
+  StatusOr<DmNode> node = Node(dm, DmName(origin_ref), DmUuid(origin.vg_uuid, origin.uuid),
+                               "origin " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t.origin = *node;
+  StatusOr<std::vector<DmTarget>> table = dm.Table(t.origin.name);
+  if (!table.ok()) return table.status();
+  if (table->size() != 1 || table->front().type != "snapshot-origin") {
+    for (const DmTarget& target : *table) {
+      if (target.type == "snapshot-merge" || target.type == "snapshot") {
+        return Status::Refused(origin_ref.full() + " is being merged or is a snapshot (its table is " +
+                               target.type + ")");
+      }
+    }
+    return t;  // no snapshots: written directly
+  }
+  StatusOr<dev_t> real_dev = ParseOriginParams(table->front().params);
+  if (!real_dev.ok()) return real_dev.status();
+  node = Node(dm, DmName(origin_ref, "real"), DmUuid(origin.vg_uuid, origin.uuid, "real"),
+              "the data of " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t.real = *node;
+  if (t.real.dev != *real_dev) {
+    return Status::Refused(t.origin.name + " maps " + DevText(*real_dev) + ", not " + t.real.name);
+  }
+  Status s = AddSiblings(dm, view, origin, "", &t);
+  if (!s.ok()) return s;
+  return t;
+}
 
 StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view,
                                            const LvRecord& origin, const LvRecord& snapshot) {
@@ -132,27 +198,8 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
     if (st->merge_failed) return Status::Refused(MergeRefusal(snapshot_ref, origin_ref));
   }
 
-  // Every other snapshot of the same origin reads the same -real device.
-  for (const LvRecord* other : view.SnapshotsOf(origin.name)) {
-    if (other->name == snapshot.name) continue;
-    const LvRef ref{other->vg_name, other->name};
-    node = Node(dm, DmName(ref), DmUuid(other->vg_uuid, other->uuid), "snapshot " + ref.full());
-    if (!node.ok()) return node.status();
-    target = OnlyTarget(dm, node->name);
-    if (!target.ok()) return target.status();
-    if (target->type != "snapshot") continue;  // e.g. a merging one, refused above
-    StatusOr<SnapshotTable> sib = ParseSnapshotParams(target->params);
-    if (!sib.ok()) return sib.status();
-    if (sib->origin_dev != t.real.dev) continue;
-    SiblingSnapshot s;
-    s.lv = ref;
-    s.snapshot = *node;
-    s.cow_dev = sib->cow_dev;
-    s.cow_name = DmName(ref, "cow");
-    s.chunk_size_sectors = sib->chunk_size_sectors;
-    s.length_bytes = target->length_sectors * 512;
-    t.siblings.push_back(std::move(s));
-  }
+  Status sib = AddSiblings(dm, view, origin, snapshot.name, &t);
+  if (!sib.ok()) return sib;
   return t;
 }
 

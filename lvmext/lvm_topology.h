@@ -54,4 +54,10 @@ struct SnapshotTopology {
 StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view,
                                            const LvRecord& origin, const LvRecord& snapshot);
 
+// The devices of `origin` alone, for --restore: its snapshot-origin, -real
+// and every snapshot (all siblings), or, without snapshots, just the LV
+// (real and snapshot then stay empty).
+StatusOr<SnapshotTopology> ResolveOriginTopology(DeviceMapper& dm, const LvmView& view,
+                                                 const LvRecord& origin);
+
 }  // namespace lvmrevert::cli

@@ -34,10 +34,14 @@ class OfflineRevert final : public RevertSession {
     } else if (!s.ok()) {
       return s;
     }
-    s = safety::CheckNotInUse(env_.view, "origin", options_.origin_path, *origin_id);
-    if (!s.ok()) return s;
-    s = safety::CheckNotInUse(env_.view, "snapshot store", options_.cow_path, *cow_id);
-    if (!s.ok()) return s;
+    // --compare only reads: the origin may be in use (how far has it drifted?).
+    const bool only_reads = live || options_.compare;
+    if (!options_.compare) {
+      s = safety::CheckNotInUse(env_.view, "origin", options_.origin_path, *origin_id);
+      if (!s.ok()) return s;
+      s = safety::CheckNotInUse(env_.view, "snapshot store", options_.cow_path, *cow_id);
+      if (!s.ok()) return s;
+    }
 
     // The origin is opened for writing even for a dry run, so that a dry
     // run refuses what a real run would (read-only, immutable, no
@@ -45,7 +49,8 @@ class OfflineRevert final : public RevertSession {
     // other exclusive users out until we are done. The devices of a live
     // snapshot are held by device-mapper, so a dry run of them only reads.
     StatusOr<DeviceFile> origin = OpenDeviceFile(
-        {options_.origin_path, live ? Access::kReadOnly : Access::kReadWrite, !live, *origin_id});
+        {options_.origin_path, only_reads ? Access::kReadOnly : Access::kReadWrite, !only_reads,
+         *origin_id});
     if (!origin.ok()) return origin.status().WithPrefix("origin");
     origin_ = std::move(origin).value();
     StatusOr<DeviceFile> cow =
@@ -67,10 +72,13 @@ class OfflineRevert final : public RevertSession {
     s = LoadPlan(cow_, origin_.size_bytes);
     if (!s.ok()) return s;
     PrintPlan(QuotedName(cow_.path), QuotedName(origin_.path));
-    return Status::Ok();
+    std::vector<dev_t> protect;
+    if (origin_.is_block_device) protect.push_back(origin_.rdev);
+    return PrepareBackup(protect);
   }
 
   Status Execute() override {
+    if (options_.compare) return CompareWithOrigin(cow_, origin_);
     if (options_.dry_run) {
       report_.result = Result::kDryRun;
       Say("Dry run: nothing was written.");

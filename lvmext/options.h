@@ -45,7 +45,18 @@ struct Options {
 
   Action action = Action::kRevert;
 
+  // Undo and proof (both forms unless said).
+  std::string backup_path;      // --backup FILE: what the revert overwrites, as a store
+  std::string backup_snapshot;  // --backup-snapshot NAME (LVM form): a snapshot that saves it
+  bool backup_snapshot_created = false;  // set once it exists, for the revert that follows
+  std::string restore_path;     // --restore FILE VG/LV (LVM form): FILE instead of a -cow
+  bool verify = false;          // --verify: read back what was written
+  bool compare = false;         // --compare: count what differs, write nothing
+
   bool lvm_form() const { return origin_lv.has_value(); }
+  bool restores() const { return !restore_path.empty(); }
+  // Runs that only read the origin, so it may be in use.
+  bool reads_origin_only() const { return compare || schedules(); }
   bool schedules() const {
     return action == Action::kScheduleNextBoot || action == Action::kScheduleEveryBoot;
   }

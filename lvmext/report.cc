@@ -14,6 +14,7 @@ const char* ResultName(Result result) {
     case Result::kScheduled: return "scheduled";
     case Result::kCancelled: return "cancelled";
     case Result::kListed: return "listed";
+    case Result::kCompared: return "compared";
   }
   return "failed";
 }
@@ -61,6 +62,19 @@ std::string ReportJson(const Report& report, const Plan* plan) {
       warnings += (warnings.size() > 1 ? "," : "") + JsonQuote(w);
     }
     json.AddRaw("warnings", warnings + "]");
+  }
+  if (!report.backup.empty()) json.Add("backup", report.backup);
+  if (!report.backup_snapshot.empty()) json.Add("backup_snapshot", report.backup_snapshot);
+  if (report.verified_bytes) json.Add("verified_bytes", *report.verified_bytes);
+  if (report.compare) {
+    const CompareResult& c = *report.compare;
+    JsonObject o;
+    o.Add("chunks", c.chunks)
+        .Add("bytes", c.bytes)
+        .Add("differing_chunks", c.differing_chunks)
+        .Add("differing_bytes", c.differing_bytes)
+        .Add("first_difference", c.first_difference_bytes);
+    json.AddRaw("compare", o.str());
   }
   json.Add("elapsed_seconds", report.elapsed_seconds);
   if (plan != nullptr) json.AddRaw("plan", RunsJson(*plan));

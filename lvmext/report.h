@@ -8,10 +8,13 @@
 
 #include "core/plan.h"
 #include "core/status.h"
+#include "core/verify.h"
 
 namespace lvmrevert::cli {
 
-enum class Result { kReverted, kDryRun, kRefused, kFailed, kScheduled, kCancelled, kListed };
+enum class Result {
+  kReverted, kDryRun, kRefused, kFailed, kScheduled, kCancelled, kListed, kCompared
+};
 
 const char* ResultName(Result result);
 
@@ -41,6 +44,10 @@ struct Report {
   std::optional<bool> direct_io;
   bool snapshot_removed = false;
   std::string scheduled;  // "next-boot" or "every-boot" for --at-*-boot
+  std::string backup;           // --backup: the file, once it is complete
+  std::string backup_snapshot;  // --backup-snapshot: VG/NAME, once created
+  std::optional<uint64_t> verified_bytes;  // --verify
+  std::optional<CompareResult> compare;    // --compare
   double elapsed_seconds = 0;
 };
 

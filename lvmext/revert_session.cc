@@ -1,7 +1,14 @@
 #include "lvmext/revert_session.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 
+#include "core/backup_store.h"
 #include "core/file_chunk_source.h"
 #include "core/quoting.h"
 #include "core/transfer.h"
@@ -9,6 +16,7 @@
 #include "lvmext/interrupt.h"
 #include "lvmext/plan_output.h"
 #include "lvmext/progress.h"
+#include "safety/device_checks.h"
 
 namespace lvmrevert::cli {
 
@@ -47,7 +55,16 @@ Report RevertSession::Run() {
     s = PrepareAndExecute();
   }
   s = Cleanup(s);
+  if (backup_created_ && !backup_complete_) {
+    // An unfinished backup is never left to pass for one (its header says
+    // so too, for a kill that skips this).
+    backup_fd_.reset();
+    ::unlink(options_.backup_path.c_str());
+  }
   report_.device_written = copy_stats_.writes > 0;
+  if (options_.backup_snapshot_created && report_.device_written) {
+    report_.backup_snapshot = options_.origin_lv->vg + "/" + options_.backup_snapshot;
+  }
   report_.status = s;
   if (!s.ok()) {
     // Only a failure after writing began, or an I/O error, is a failure;
@@ -113,12 +130,127 @@ Status RevertSession::ConfirmRevert(const std::string& origin_label,
                                " runs)?");
 }
 
+Status RevertSession::PrepareBackup(const std::vector<dev_t>& protected_devices) {
+  const std::string& path = options_.backup_path;
+  if (path.empty()) return Status::Ok();
+  const std::string name = "backup file " + QuotedName(path);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    return Status::Refused(name + " exists: lvm-revert never overwrites one; give a new name");
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  struct stat dir_st {};
+  if (::stat(dir.c_str(), &dir_st) != 0) return Status::FromErrno(errno, name).WithCode(StatusCode::kRefused);
+  Status s = safety::CheckNotOnDevices(env_.view, name, dir_st.st_dev, protected_devices);
+  if (!s.ok()) return s;
+  const uint64_t need = BackupLayout(*plan_).store_bytes();
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) == 0 && uint64_t{fs.f_bavail} * fs.f_frsize < need) {
+    return Status::Refused("no room for " + name + ": it needs " + std::to_string(need) +
+                           " bytes (" + MiB(need) + "), its filesystem has " +
+                           std::to_string(uint64_t{fs.f_bavail} * fs.f_frsize) + " free");
+  }
+  if (options_.dry_run || options_.compare) {
+    Say("Backup: " + std::to_string(need) + " bytes (" + MiB(need) + ") would go to " +
+        QuotedName(path) + ".");
+    return Status::Ok();
+  }
+  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_DIRECT, 0600);
+  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::FromErrno(errno, "creating " + name).WithCode(StatusCode::kRefused);
+  backup_fd_ = UniqueFd(fd);
+  backup_created_ = true;
+  if (::fstat(fd, &st) != 0 || st.st_dev != dir_st.st_dev) {
+    return Status::Refused(name + " changed while it was being created");
+  }
+  // Reserve the room now, so it cannot run out half-way.
+  int rc = ::fallocate(fd, 0, 0, static_cast<off_t>(need));
+  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) {
+    rc = ::posix_fallocate(fd, 0, static_cast<off_t>(need));
+    if (rc != 0) errno = rc;
+  }
+  if (rc != 0) {
+    const int err = errno;
+    if (err == ENOSPC || err == EDQUOT) {
+      return Status::Refused("no room for " + name + ": it needs " + std::to_string(need) +
+                             " bytes (" + MiB(need) + ")");
+    }
+    return Status::FromErrno(err, "reserving room for " + name).WithCode(StatusCode::kRefused);
+  }
+  s = StartBackup(*plan_, fd);
+  if (!s.ok()) return s.WithCode(StatusCode::kRefused);
+  const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd.valid() || ::fsync(dir_fd.get()) != 0) {
+    return Status::FromErrno(errno, "flushing the directory of " + name).WithCode(StatusCode::kRefused);
+  }
+  return Status::Ok();
+}
+
+Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
+  if (!backup_fd_.valid()) return Status::Ok();
+  CopyOptions options;
+  options.on_progress = [](uint64_t) { MaybeDebugPause("backing-up"); };
+  options.check_continue = [] {
+    const int signo = InterruptSignal();
+    if (signo == 0) return Status::Ok();
+    return Status::Refused("interrupted by signal " + std::to_string(signo));
+  };
+  Status s = WriteBackup(*plan_, *engine_, origin.fd.get(), backup_fd_.get(), options);
+  // The origin was only read: whatever failed here, nothing was written.
+  if (!s.ok()) return s.code() == StatusCode::kRefused ? s : s.WithCode(StatusCode::kIOError);
+  backup_complete_ = true;
+  backup_fd_.reset();
+  report_.backup = options_.backup_path;
+  Say("Saved what the revert overwrites (" + MiB(BackupLayout(*plan_).store_bytes()) + ") in " +
+      QuotedName(options_.backup_path) + ".");
+  return Status::Ok();
+}
+
+Status RevertSession::VerifyCopy(const DeviceFile& cow, const DeviceFile& origin,
+                                 const WriteLog& log) {
+  FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
+                                origin.direct ? engine_.get() : nullptr);
+  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
+  StatusOr<VerifyResult> v = VerifyWritten(log, origin_source, *plan_, store_source);
+  if (!v.ok()) return Status::Incomplete(v.status().message());
+  report_.verified_bytes = v->verified_bytes;
+  if (v->first_mismatch_bytes) {
+    return Status::Incomplete("verification failed: origin offset " +
+                              std::to_string(*v->first_mismatch_bytes) +
+                              " does not hold the snapshot's data after the copy");
+  }
+  Say("Verified " + std::to_string(v->verified_bytes) + " bytes (" + MiB(v->verified_bytes) +
+      "): the origin holds the snapshot's data.");
+  return Status::Ok();
+}
+
+Status RevertSession::CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin) {
+  FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
+                                origin.direct ? engine_.get() : nullptr);
+  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
+  StatusOr<CompareResult> c = ComparePlan(*plan_, store_source, origin_source);
+  if (!c.ok()) return c.status();
+  report_.compare = *c;
+  report_.result = Result::kCompared;
+  Say(c->differing_chunks == 0
+          ? "Same: the origin holds the snapshot's data in all " + std::to_string(c->chunks) +
+                " saved chunks."
+          : "Differs: " + std::to_string(c->differing_chunks) + " of " + std::to_string(c->chunks) +
+                " saved chunks (" + std::to_string(c->differing_bytes) +
+                " bytes) differ from the snapshot; the first at origin offset " +
+                std::to_string(*c->first_difference_bytes) + ".");
+  return Status::Ok();
+}
+
 Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin) {
   // A plan nobody could read is no plan to act on.
   console_.out.flush();
   if (!console_.out) {
     return Status::Refused("the plan could not be written to standard output; nothing was written");
   }
+  Status backed_up = WriteBackupFirst(origin);
+  if (!backed_up.ok()) return backed_up;
   UniqueFd buffered;
   CopyOptions copy_options;
   if (origin.direct && WritesUnalignedTail(*plan_)) {
@@ -141,9 +273,16 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     if (signo == 0) return Status::Ok();
     return Status::Refused("interrupted by signal " + std::to_string(signo));
   };
+  WriteLog written;
+  if (options_.verify) {
+    copy_options.on_write_data = [&written](uint64_t offset, std::span<const std::byte> data) {
+      written.Record(offset, data);
+    };
+  }
   Status s = CopyPlan(*plan_, *engine_, cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
   report_.bytes_written = copy_stats_.bytes_written;
   if (progress) progress->Finish(copy_stats_.bytes_written);
+  if (s.ok() && options_.verify) s = VerifyCopy(cow, origin, written);
   return s;
 }
 

@@ -4,13 +4,17 @@
 // they do around the copy (Execute).
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/copier.h"
 #include "core/device_file.h"
 #include "core/plan.h"
 #include "core/store_reader.h"
+#include "core/verify.h"
 #include "lvmext/console.h"
 #include "lvmext/environment.h"
 #include "lvmext/options.h"
@@ -41,6 +45,12 @@ class RevertSession {
   Status LoadPlan(const DeviceFile& cow, uint64_t origin_bytes);
   // The plan in the chosen format (JSON waits for the final report).
   void PrintPlan(const std::string& store_label, const std::string& origin_label);
+  // --backup: checks that FILE is new, off `protected_devices` (the origin,
+  // the snapshot and what is stacked on them) and has room, then creates it
+  // (unless a dry run) with an unfinished header. Writes nothing else.
+  Status PrepareBackup(const std::vector<dev_t>& protected_devices);
+  // --compare: the plan's chunks on the store against the origin.
+  Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
   Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
   // Copies plan_ from the store to the origin, with progress; stops when a
@@ -68,7 +78,15 @@ class RevertSession {
   // code still tells whether anything was written.
   Status PrepareAndExecute();
 
+  // Writes the backup (PrepareBackup made the file) before anything else.
+  Status WriteBackupFirst(const DeviceFile& origin);
+  // --verify, after the copy and its flush.
+  Status VerifyCopy(const DeviceFile& cow, const DeviceFile& origin, const WriteLog& log);
+
   CopyStats copy_stats_;
+  UniqueFd backup_fd_;
+  bool backup_created_ = false;   // ours to remove while it is not complete
+  bool backup_complete_ = false;
 };
 
 }  // namespace lvmrevert::cli

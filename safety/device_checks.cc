@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/quoting.h"
@@ -139,6 +140,30 @@ Status CheckNoHolders(SystemView& view, const std::string& role, const std::stri
   if (!holders->empty()) {
     return Status::Refused(role + " " + label + " is held by " + Join(*holders) +
                            " (a device stacked on it): remove that first");
+  }
+  return Status::Ok();
+}
+
+Status CheckNotOnDevices(SystemView& view, const std::string& what, dev_t fs_dev,
+                         const std::vector<dev_t>& devices) {
+  std::vector<dev_t> todo = devices;
+  std::vector<dev_t> seen;
+  while (!todo.empty()) {
+    const dev_t dev = todo.back();
+    todo.pop_back();
+    if (std::find(seen.begin(), seen.end(), dev) != seen.end()) continue;
+    seen.push_back(dev);
+    if (dev == fs_dev) {
+      const std::string name = view.KernelName(dev);
+      return Status::Refused(what + " would lie on the device being reverted, or on one stacked on "
+                             "it (" + (name.empty() ? std::string("device") : name) +
+                             "): put it on another filesystem");
+    }
+    StatusOr<std::vector<std::string>> holders = view.HoldersOf(dev);
+    if (!holders.ok()) return holders.status().WithPrefix("checking where " + what + " lies");
+    for (const std::string& holder : *holders) {
+      if (const std::optional<dev_t> d = view.DevOf(holder)) todo.push_back(*d);
+    }
   }
   return Status::Ok();
 }

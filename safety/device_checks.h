@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "core/device_file.h"
 #include "core/status.h"
@@ -45,5 +46,11 @@ Status CheckNoHolders(SystemView& view, const std::string& role, const std::stri
 // longer match /etc/fstab. Empty when there is nothing to say.
 std::string FilesystemUuidWarning(SystemView& view, const std::string& origin_path,
                                   const std::string& snapshot_path);
+
+// Refuses when a filesystem on device `fs_dev` lies on one of `devices` or
+// on a device stacked on one (sysfs holders, followed all the way up): a
+// file there would be written through the device being reverted.
+Status CheckNotOnDevices(SystemView& view, const std::string& what, dev_t fs_dev,
+                         const std::vector<dev_t>& devices);
 
 }  // namespace lvmrevert::safety

@@ -193,6 +193,13 @@ std::string LinuxSystemView::KernelName(dev_t rdev) {
   return path.substr(path.rfind('/') + 1);
 }
 
+std::optional<dev_t> LinuxSystemView::DevOf(const std::string& kernel_name) {
+  if (kernel_name.empty() || kernel_name.find('/') != std::string::npos) return std::nullopt;
+  StatusOr<dev_t> dev = ParseDevNumber(ReadFirstLine("/sys/class/block/" + kernel_name + "/dev"));
+  if (!dev.ok()) return std::nullopt;
+  return *dev;
+}
+
 std::optional<std::string> LinuxSystemView::DmName(const std::string& kernel_name) {
   if (kernel_name.empty() || kernel_name.find('/') != std::string::npos) return std::nullopt;
   const std::string name = ReadFirstLine("/sys/block/" + kernel_name + "/dm/name");

@@ -51,6 +51,8 @@ class SystemView {
   virtual std::optional<FilesystemInfo> ProbeFilesystem(const std::string& path) = 0;
   // The kernel's name of a block device ("dm-3", "loop0"), empty if none.
   virtual std::string KernelName(dev_t rdev) = 0;
+  // The device number of the block device the kernel calls `kernel_name`.
+  virtual std::optional<dev_t> DevOf(const std::string& kernel_name) = 0;
   // The device-mapper name of the block device the kernel calls
   // `kernel_name` (sysfs dm/name), or nothing when it is not one.
   virtual std::optional<std::string> DmName(const std::string& kernel_name) = 0;
@@ -66,6 +68,7 @@ class LinuxSystemView final : public SystemView {
   std::optional<FilesystemInfo> ProbeFilesystem(const std::string& path) override;
   std::string KernelName(dev_t rdev) override;
   std::optional<std::string> DmName(const std::string& kernel_name) override;
+  std::optional<dev_t> DevOf(const std::string& kernel_name) override;
 };
 
 }  // namespace lvmrevert::safety

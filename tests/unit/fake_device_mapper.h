@@ -115,6 +115,16 @@ class FakeLvmTools final : public cli::LvmTools {
     changes.push_back(entry);
     return fail_changes;
   }
+  cli::VgSpace space{1 << 30, 4 << 20};
+  std::function<void(const cli::LvRef&, const std::string&, uint64_t, uint64_t)> on_create;
+  StatusOr<cli::VgSpace> FreeSpace(const std::string&) override { return space; }
+  Status CreateSnapshot(const cli::LvRef& origin, const std::string& name, uint64_t chunk,
+                        uint64_t size) override {
+    changes.push_back("create " + origin.vg + "/" + name + " of " + origin.full() + " chunk " +
+                      std::to_string(chunk) + " size " + std::to_string(size));
+    if (on_create) on_create(origin, name, chunk, size);
+    return fail_changes;
+  }
   Status SetActive(const cli::LvRef& lv, bool active) override {
     changes.push_back((active ? "activate " : "deactivate ") + lv.full());
     if (on_set_active) on_set_active(lv, active);

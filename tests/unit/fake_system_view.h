@@ -40,6 +40,12 @@ class FakeSystemView final : public safety::SystemView {
     auto it = kernel_names.find(rdev);
     return it == kernel_names.end() ? "" : it->second;
   }
+  std::map<std::string, dev_t> devs;  // kernel name -> device number
+  std::optional<dev_t> DevOf(const std::string& kernel_name) override {
+    auto it = devs.find(kernel_name);
+    if (it == devs.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<std::string> DmName(const std::string& kernel_name) override {
     auto it = dm_names.find(kernel_name);
     if (it == dm_names.end()) return std::nullopt;

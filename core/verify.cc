@@ -1,0 +1,172 @@
+#include "core/verify.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "core/aligned_buffer.h"
+#include "core/transfer.h"
+
+namespace lvmrevert {
+namespace {
+
+// Reads are grouped up to this many bytes at a time.
+constexpr uint64_t kBatchBytes = 32 << 20;
+
+bool Aligned(uint64_t offset, uint64_t length) {
+  return offset % kDirectIoAlignment == 0 && length % kDirectIoAlignment == 0;
+}
+
+// Reads `requests` from `source`: the aligned ones together (many in
+// flight), the rest (an unaligned tail) one at a time.
+Status ReadAll(ChunkSource& source, std::vector<ReadRequest>& requests) {
+  std::vector<ReadRequest> aligned, other;
+  for (const ReadRequest& r : requests) {
+    (Aligned(r.offset_bytes, r.out.size()) ? aligned : other).push_back(r);
+  }
+  Status s = source.ReadMany(aligned);
+  for (const ReadRequest& r : other) {
+    if (s.ok()) s = source.ReadAt(r.offset_bytes, r.out);
+  }
+  return s;
+}
+
+size_t FirstDifference(std::span<const std::byte> a, std::span<const std::byte> b) {
+  return static_cast<size_t>(std::mismatch(a.begin(), a.end(), b.begin()).first - a.begin());
+}
+
+}  // namespace
+
+uint64_t Digest(std::span<const std::byte> data) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ data.size();
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+  }
+  for (; i < data.size(); ++i) h = (h ^ static_cast<uint64_t>(data[i])) * 0x100000001b3ull;
+  return h ^ (h >> 32);
+}
+
+void WriteLog::Record(uint64_t origin_offset_bytes, std::span<const std::byte> data) {
+  ranges_.push_back({origin_offset_bytes, static_cast<uint32_t>(data.size()), Digest(data)});
+}
+
+Status ReadExpected(const Plan& plan, ChunkSource& store, uint64_t origin_offset_bytes,
+                    std::span<std::byte> out) {
+  const uint64_t chunk = plan.chunk_size_bytes();
+  const auto exceptions = plan.exceptions();
+  uint64_t done = 0;
+  while (done < out.size()) {
+    const uint64_t at = origin_offset_bytes + done;
+    const uint64_t origin_chunk = at / chunk;
+    const auto it = std::lower_bound(
+        exceptions.begin(), exceptions.end(), origin_chunk,
+        [](const Exception& e, uint64_t c) { return e.origin_chunk < c; });
+    if (it == exceptions.end() || it->origin_chunk != origin_chunk) {
+      return Status::InvalidArgument("origin chunk " + std::to_string(origin_chunk) +
+                                     " is not in the plan");
+    }
+    const uint64_t in_chunk = at % chunk;
+    const uint64_t length = std::min<uint64_t>(chunk - in_chunk, out.size() - done);
+    Status s = store.ReadAt(it->cow_chunk * chunk + in_chunk, out.subspan(done, length));
+    if (!s.ok()) return s;
+    done += length;
+  }
+  return Status::Ok();
+}
+
+StatusOr<VerifyResult> VerifyWritten(const WriteLog& log, ChunkSource& origin, const Plan& plan,
+                                     ChunkSource& store) {
+  VerifyResult result;
+  const auto& ranges = log.ranges();
+  AlignedBuffer buffer;
+  for (size_t first = 0; first < ranges.size();) {
+    // A batch of ranges, back to back in one buffer, each at an aligned place.
+    size_t last = first;
+    uint64_t bytes = 0;
+    std::vector<uint64_t> at;
+    while (last < ranges.size() && (last == first || bytes + ranges[last].length_bytes <= kBatchBytes)) {
+      at.push_back(bytes);
+      bytes += (ranges[last].length_bytes + kDirectIoAlignment - 1) / kDirectIoAlignment *
+               kDirectIoAlignment;
+      ++last;
+    }
+    if (buffer.size() < bytes) buffer = AlignedBuffer(bytes);
+    std::vector<ReadRequest> requests;
+    for (size_t i = first; i < last; ++i) {
+      requests.push_back({ranges[i].offset_bytes,
+                          buffer.span().subspan(at[i - first], ranges[i].length_bytes)});
+    }
+    Status s = ReadAll(origin, requests);
+    if (!s.ok()) return s.WithPrefix("reading the origin back");
+    for (size_t i = first; i < last; ++i) {
+      const auto got = buffer.span().subspan(at[i - first], ranges[i].length_bytes);
+      if (Digest(got) == ranges[i].digest) {
+        result.verified_bytes += ranges[i].length_bytes;
+        continue;
+      }
+      std::vector<std::byte> expected(ranges[i].length_bytes);
+      s = ReadExpected(plan, store, ranges[i].offset_bytes, expected);
+      if (!s.ok()) return s.WithPrefix("reading the snapshot's bytes for a mismatch");
+      const size_t k = FirstDifference(got, expected);
+      result.verified_bytes += k;
+      result.first_mismatch_bytes = ranges[i].offset_bytes + std::min<size_t>(k, got.size() - 1);
+      return result;
+    }
+    first = last;
+  }
+  return result;
+}
+
+StatusOr<CompareResult> ComparePlan(const Plan& plan, ChunkSource& store, ChunkSource& origin) {
+  CompareResult result;
+  const uint64_t chunk = plan.chunk_size_bytes();
+  constexpr uint32_t kTransferBytes = 8 << 20;
+  TransferCursor cursor(plan, kTransferBytes);
+  AlignedBuffer from_store(kTransferBytes), from_origin(kTransferBytes);
+  Transfer t;
+  uint64_t last_differing = UINT64_MAX;
+  while (cursor.Next(&t)) {
+    std::vector<ReadRequest> store_reads, origin_reads;
+    for (const TransferPiece& p : t.reads) {
+      store_reads.push_back({p.device_offset_bytes,
+                             from_store.span().subspan(p.buffer_offset_bytes, p.length_bytes)});
+    }
+    for (const TransferPiece& p : t.writes) {
+      origin_reads.push_back({p.device_offset_bytes,
+                              from_origin.span().subspan(p.buffer_offset_bytes, p.length_bytes)});
+    }
+    Status s = ReadAll(store, store_reads);
+    if (!s.ok()) return s.WithPrefix("reading the store");
+    s = ReadAll(origin, origin_reads);
+    if (!s.ok()) return s.WithPrefix("reading the origin");
+    for (const TransferPiece& p : t.writes) {
+      // One chunk at a time: what differs is counted in chunks and bytes. A
+      // chunk may come in two pieces (an unaligned tail is split off).
+      for (uint64_t off = 0; off < p.length_bytes;) {
+        const uint64_t pos = p.device_offset_bytes + off;
+        const uint64_t length = std::min<uint64_t>(chunk - pos % chunk, p.length_bytes - off);
+        const auto a = from_store.span().subspan(p.buffer_offset_bytes + off, length);
+        const auto b = from_origin.span().subspan(p.buffer_offset_bytes + off, length);
+        off += length;
+        if (pos % chunk == 0) ++result.chunks;
+        result.bytes += length;
+        if (std::equal(a.begin(), a.end(), b.begin())) continue;
+        if (last_differing != pos / chunk) ++result.differing_chunks;
+        last_differing = pos / chunk;
+        uint64_t differing = 0;
+        for (size_t i = 0; i < length; ++i) differing += a[i] != b[i];
+        result.differing_bytes += differing;
+        if (!result.first_difference_bytes) {
+          result.first_difference_bytes = pos + FirstDifference(a, b);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace lvmrevert

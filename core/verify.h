@@ -1,0 +1,66 @@
+// Proving the result: --verify reads back what a copy wrote and checks it
+// against what was written; --compare reads both sides of a plan without
+// writing and counts what differs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/chunk_source.h"
+#include "core/plan.h"
+#include "core/status.h"
+
+namespace lvmrevert {
+
+// Digests of what a copy wrote to the origin, one per write, taken from the
+// copier's buffers as they were written. Reading the origin back and
+// digesting it again checks the written bytes without reading the store a
+// second time.
+class WriteLog {
+ public:
+  void Record(uint64_t origin_offset_bytes, std::span<const std::byte> data);
+
+  struct Range {
+    uint64_t offset_bytes = 0;
+    uint32_t length_bytes = 0;
+    uint64_t digest = 0;
+  };
+  const std::vector<Range>& ranges() const { return ranges_; }
+
+ private:
+  std::vector<Range> ranges_;
+};
+
+// A fast 64-bit digest (not cryptographic: it finds damage, not attacks).
+uint64_t Digest(std::span<const std::byte> data);
+
+// The snapshot's bytes for an origin range of `plan` (every chunk in it must
+// be one the store saved).
+Status ReadExpected(const Plan& plan, ChunkSource& store, uint64_t origin_offset_bytes,
+                    std::span<std::byte> out);
+
+struct VerifyResult {
+  uint64_t verified_bytes = 0;
+  // The first origin byte that does not hold what was written, if any.
+  std::optional<uint64_t> first_mismatch_bytes;
+};
+
+// Reads back every range in `log` from `origin` and compares it; on a
+// mismatch, finds the first differing byte against the store.
+StatusOr<VerifyResult> VerifyWritten(const WriteLog& log, ChunkSource& origin, const Plan& plan,
+                                     ChunkSource& store);
+
+struct CompareResult {
+  uint64_t chunks = 0;  // saved chunks compared
+  uint64_t bytes = 0;
+  uint64_t differing_chunks = 0;
+  uint64_t differing_bytes = 0;
+  std::optional<uint64_t> first_difference_bytes;  // origin offset
+};
+
+// Every chunk the store saved against the origin's current content.
+StatusOr<CompareResult> ComparePlan(const Plan& plan, ChunkSource& store, ChunkSource& origin);
+
+}  // namespace lvmrevert
