@@ -120,6 +120,8 @@ class LvmRevert final : public RevertSession {
     topo_ = std::move(topology).value();
     origin_path_ = env_.device_path(topo_.origin.name, topo_.origin.dev);
     if (!restoring_) snapshot_path_ = env_.device_path(topo_.snapshot.name, topo_.snapshot.dev);
+    s = CheckBackupTarget({topo_.origin.dev, topo_.snapshot.dev, topo_.real.dev});
+    if (!s.ok()) return s;
 
     // Scheduling makes every check that does not need the origin closed:
     // the origin may be in use (the root, mounted); the boot checks again.
@@ -163,7 +165,7 @@ class LvmRevert final : public RevertSession {
     PrintPlan(cow_.path, origin_path_);
     PrintSiblings();
     s = RefuseSiblingOverflow();
-    if (s.ok()) s = PrepareBackup({topo_.origin.dev, topo_.snapshot.dev, topo_.real.dev});
+    if (s.ok()) s = PrepareBackup();
     return s;
   }
 

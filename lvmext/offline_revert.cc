@@ -25,6 +25,11 @@ class OfflineRevert final : public RevertSession {
     StatusOr<FileIdentity> cow_id = IdentifyPath(options_.cow_path);
     if (!cow_id.ok()) return cow_id.status().WithPrefix("snapshot store");
 
+    std::vector<dev_t> protect;
+    if (origin_id->block) protect.push_back(origin_id->rdev);
+    Status backup = CheckBackupTarget(protect);
+    if (!backup.ok()) return backup;
+
     // The devices of an active snapshot belong to the LVM form. A dry run
     // only reads, so it may look at them, and says what a real run does.
     Status s = CheckNotLiveSnapshotDevices(env_.view, env_.dm, *origin_id, *cow_id);
@@ -72,9 +77,7 @@ class OfflineRevert final : public RevertSession {
     s = LoadPlan(cow_, origin_.size_bytes);
     if (!s.ok()) return s;
     PrintPlan(QuotedName(cow_.path), QuotedName(origin_.path));
-    std::vector<dev_t> protect;
-    if (origin_.is_block_device) protect.push_back(origin_.rdev);
-    return PrepareBackup(protect);
+    return PrepareBackup();
   }
 
   Status Execute() override {

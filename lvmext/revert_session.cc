@@ -130,7 +130,16 @@ Status RevertSession::ConfirmRevert(const std::string& origin_label,
                                " runs)?");
 }
 
-Status RevertSession::PrepareBackup(const std::vector<dev_t>& protected_devices) {
+namespace {
+
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Status RevertSession::CheckBackupTarget(const std::vector<dev_t>& protected_devices) {
   const std::string& path = options_.backup_path;
   if (path.empty()) return Status::Ok();
   const std::string name = "backup file " + QuotedName(path);
@@ -138,12 +147,20 @@ Status RevertSession::PrepareBackup(const std::vector<dev_t>& protected_devices)
   if (::lstat(path.c_str(), &st) == 0) {
     return Status::Refused(name + " exists: lvm-revert never overwrites one; give a new name");
   }
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   struct stat dir_st {};
+  if (::stat(DirectoryOf(path).c_str(), &dir_st) != 0) {
+    return Status::FromErrno(errno, name).WithCode(StatusCode::kRefused);
+  }
+  return safety::CheckNotOnDevices(env_.view, name, dir_st.st_dev, protected_devices);
+}
+
+Status RevertSession::PrepareBackup() {
+  const std::string& path = options_.backup_path;
+  if (path.empty()) return Status::Ok();
+  const std::string name = "backup file " + QuotedName(path);
+  const std::string dir = DirectoryOf(path);
+  struct stat st {}, dir_st {};
   if (::stat(dir.c_str(), &dir_st) != 0) return Status::FromErrno(errno, name).WithCode(StatusCode::kRefused);
-  Status s = safety::CheckNotOnDevices(env_.view, name, dir_st.st_dev, protected_devices);
-  if (!s.ok()) return s;
   const uint64_t need = BackupLayout(*plan_).store_bytes();
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) == 0 && uint64_t{fs.f_bavail} * fs.f_frsize < need) {
@@ -178,7 +195,7 @@ Status RevertSession::PrepareBackup(const std::vector<dev_t>& protected_devices)
     }
     return Status::FromErrno(err, "reserving room for " + name).WithCode(StatusCode::kRefused);
   }
-  s = StartBackup(*plan_, fd);
+  Status s = StartBackup(*plan_, fd);
   if (!s.ok()) return s.WithCode(StatusCode::kRefused);
   const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir_fd.valid() || ::fsync(dir_fd.get()) != 0) {

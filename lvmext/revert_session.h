@@ -45,10 +45,14 @@ class RevertSession {
   Status LoadPlan(const DeviceFile& cow, uint64_t origin_bytes);
   // The plan in the chosen format (JSON waits for the final report).
   void PrintPlan(const std::string& store_label, const std::string& origin_label);
-  // --backup: checks that FILE is new, off `protected_devices` (the origin,
-  // the snapshot and what is stacked on them) and has room, then creates it
-  // (unless a dry run) with an unfinished header. Writes nothing else.
-  Status PrepareBackup(const std::vector<dev_t>& protected_devices);
+  // --backup, before anything else is checked: FILE must be new and off
+  // `protected_devices` (the origin, the snapshot and what is stacked on
+  // them).
+  Status CheckBackupTarget(const std::vector<dev_t>& protected_devices);
+  // --backup, once the plan is known: FILE's filesystem must have the room;
+  // then (unless a dry run) it is created with an unfinished header and the
+  // room reserved. Writes nothing else.
+  Status PrepareBackup();
   // --compare: the plan's chunks on the store against the origin.
   Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
