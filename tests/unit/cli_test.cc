@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <deque>
 #include <sstream>
 
+#include "core/backup_store.h"
 #include "core/endian.h"
 #include "core/psync_engine.h"
 #include "core/uring_engine.h"
@@ -66,6 +68,32 @@ class FailingWriteEngine final : public IoEngine {
   int fail_nth_;
   int writes_ = 0;
   std::optional<uint64_t> failed_tag_;
+};
+
+// psync, but after the flush one byte of the origin is changed behind the
+// copier's back, as a write that did not stick would leave it.
+class CorruptAfterFlushEngine final : public IoEngine {
+ public:
+  explicit CorruptAfterFlushEngine(uint64_t offset) : offset_(offset) {}
+  const char* name() const override { return "corrupting"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override { return inner_.Submit(r); }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override { return inner_.Reap(min, out); }
+  Status Flush(int fd) override {
+    Status s = inner_.Flush(fd);
+    const int buffered = ::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDWR);
+    char byte = '!';
+    if (buffered >= 0) {
+      (void)::pwrite(buffered, &byte, 1, static_cast<off_t>(offset_));
+      ::fsync(buffered);
+      ::close(buffered);
+    }
+    return s;
+  }
+
+ private:
+  uint64_t offset_;
+  PsyncEngine inner_;
 };
 
 // A stream buffer that fails every write, as stdout does on /dev/full or a
@@ -123,6 +151,9 @@ class CliTest : public ::testing::Test {
                         return EngineChoice{std::make_unique<PsyncEngine>(),
                                             "io_uring is not available (io_uring_queue_init: Operation not permitted); using psync"};
                       }
+                      if (corrupt_at_) {
+                        return EngineChoice{std::make_unique<CorruptAfterFlushEngine>(*corrupt_at_), ""};
+                      }
                       if (throw_on_) {
                         return EngineChoice{std::make_unique<ThrowingEngine>(*throw_on_), ""};
                       }
@@ -167,6 +198,7 @@ class CliTest : public ::testing::Test {
   std::deque<std::string> answers_;
   int fail_write_nth_ = -1;
   std::optional<IoOp> throw_on_;
+  std::optional<uint64_t> corrupt_at_;
   bool uring_unavailable_ = false;
   FailingBuffer failing_buffer_;
   std::ostream failing_{&failing_buffer_};
@@ -613,6 +645,96 @@ TEST_F(CliTest, AnExceptionAfterWritingBeganExitsFiveAndRerunCompletes) {
   throw_on_.reset();
   EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
   ExpectOriginReverted();
+}
+
+// --- undo and proof ----------------------------------------------------------------
+
+TEST_F(CliTest, BackupThenRestoreGivesTheOriginBack) {
+  const std::string backup = dir_.File("backup.img");
+  EXPECT_EQ(Run(Paths({"-y", "--backup", backup})), kExitDone) << err_.str();
+  ExpectOriginReverted();
+  EXPECT_THAT(out_.str(), HasSubstr("Saved what the revert overwrites"));
+  EXPECT_EQ(Run({"-y", "--cow", backup, "--origin", origin_path_}), kExitDone) << err_.str();
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, ABackupFileThatExistsIsRefusedAndLeftAlone) {
+  const std::string backup = dir_.File("backup.img");
+  const std::vector<std::byte> precious(100, std::byte{42});
+  WriteFile(backup, precious);
+  EXPECT_EQ(Run(Paths({"-y", "--backup", backup})), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: backup file " + backup +
+                            " exists: lvm-revert never overwrites one; give a new name\n");
+  EXPECT_EQ(ReadFile(backup), precious);
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, ABackupOfARevertThatDidNotHappenIsRemoved) {
+  const std::string backup = dir_.File("backup.img");
+  stdin_is_terminal_ = true;
+  answers_ = {"n"};
+  EXPECT_EQ(Run(Paths({"--backup", backup})), kExitRefused);
+  struct stat st {};
+  EXPECT_NE(::stat(backup.c_str(), &st), 0) << "an unused backup was left behind";
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, AnUnfinishedBackupIsRefusedOnRestore) {
+  // What a power cut during --backup leaves: the header says valid=0.
+  const std::string backup = dir_.File("backup.img");
+  ExceptionList list;
+  for (uint64_t c : {2, 5}) list.push_back({c, c});
+  Plan plan = std::move(Plan::Build(std::move(list), kChunk, origin_.size())).value();
+  std::vector<std::byte> zeros(BackupLayout(plan).store_bytes());
+  WriteFile(backup, zeros);
+  const int fd = ::open(backup.c_str(), O_RDWR);
+  ASSERT_TRUE(StartBackup(plan, fd).ok());
+  ::close(fd);
+  EXPECT_EQ(Run({"-y", "--cow", backup, "--origin", origin_path_}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("valid=0"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, VerifyReportsWhatItReadBack) {
+  EXPECT_EQ(Run(Paths({"-y", "--verify", "--json"})), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"verified_bytes\":24576"));
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, AVerifyMismatchExitsFiveNamingTheOffset) {
+  corrupt_at_ = 30 * kChunk + 100;
+  EXPECT_EQ(Run(Paths({"-y", "--verify"})), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("verification failed: origin offset 122980 does not hold the "
+                                    "snapshot's data after the copy"));
+  // Re-running rewrites it.
+  corrupt_at_.reset();
+  EXPECT_EQ(Run(Paths({"-y", "--verify"})), kExitDone) << err_.str();
+  ExpectOriginReverted();
+}
+
+TEST_F(CliTest, CompareExitsOneWhileDifferentAndZeroWhenSame) {
+  EXPECT_EQ(Run(Paths({"--compare"})), kExitDiffers);
+  EXPECT_THAT(out_.str(), HasSubstr("Differs: 6 of 6 saved chunks"));
+  ExpectOriginUnchanged();
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  EXPECT_EQ(Run(Paths({"--compare", "--json"})), kExitDone);
+  EXPECT_THAT(out_.str(), HasSubstr("\"compare\":{\"chunks\":6,\"bytes\":24576,"
+                                    "\"differing_chunks\":0,\"differing_bytes\":0,"
+                                    "\"first_difference\":null}"));
+}
+
+TEST_F(CliTest, UndoOptionsThatContradictAreABadCommandLine) {
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--compare", "--verify"},
+        {"--compare", "--backup", "x"},
+        {"--verify", "--dry-run"},
+        {"--backup-snapshot", "undo"},
+        {"--restore", "x"}}) {
+    std::vector<std::string> args = Paths();
+    args.insert(args.end(), extra.begin(), extra.end());
+    EXPECT_EQ(Run(args), kExitBadCommandLine) << extra[0] << " " << extra[1];
+    ExpectOriginUnchanged();
+  }
 }
 
 }  // namespace
