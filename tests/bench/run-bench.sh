@@ -10,6 +10,8 @@
 # result is compared byte for byte with the expected image. Methods:
 #   lvm-revert        offline form, io_uring engine (the default)
 #   lvm-revert psync  offline form, --io-engine psync
+#   --verify          lvm-revert --verify: the copy, then every written range read back
+#   --backup          lvm-revert --backup FILE: what the copy overwrites saved first (and fsynced)
 #   buffered          pread/pwrite through the page cache, one fsync (tests/bench/buffered_revert.cc)
 #   2008 dd lines     `lvm-revert --format dd` lines, each dd with oflag=direct, run by bash
 #   dd sequential     dd iflag=direct oflag=direct bs=1M of the same number of bytes
@@ -143,7 +145,7 @@ bench_pattern() {
   # The 2008 way: one dd per run, with oflag=direct added.
   "$bin" --dry-run --format dd --cow "$d/cow.img" --origin "$d/origin.img" |
     sed 's/ conv=notrunc$/ oflag=direct conv=notrunc status=none/' >"$d/plan-direct.sh"
-  local methods=("lvm-revert" "lvm-revert psync" "buffered" "2008 dd lines" "dd sequential"
+  local methods=("lvm-revert" "lvm-revert psync" "--verify" "--backup" "buffered" "2008 dd lines" "dd sequential"
                  "fio copy limit" "fio read only" "fio write only" "fio same pattern")
   [[ $fourk == 0 ]] || methods+=("fio randwrite 4k")
   for ((round = 0; round < runs; round++)); do
@@ -152,6 +154,13 @@ bench_pattern() {
         "lvm-revert") run_once "$name" "$m" 1 "$bin" -y -q --cow "$d/cow.img" --origin "$d/work.img" ;;
         "lvm-revert psync")
           run_once "$name" "$m" 1 "$bin" -y -q --io-engine psync --cow "$d/cow.img" --origin "$d/work.img" ;;
+        "--verify")
+          run_once "$name" "$m" 1 "$bin" -y -q --verify --cow "$d/cow.img" --origin "$d/work.img" ;;
+        "--backup")
+          rm -f "$d/backup.img"
+          run_once "$name" "$m" 1 "$bin" -y -q --backup "$d/backup.img" --cow "$d/cow.img" \
+            --origin "$d/work.img"
+          rm -f "$d/backup.img" ;;
         "buffered") run_once "$name" "$m" 1 "$buffered" "$d/cow.img" "$d/work.img" ;;
         "2008 dd lines")
           # Slow: two rounds are enough to take the best of.
