@@ -60,11 +60,7 @@ uint64_t BackupLayout::data_chunk(uint64_t n) const {
   return store::Geometry(chunk_sectors_).NthDataChunk(n);
 }
 
-Status StartBackup(const Plan& plan, int backup_fd) {
-  Status s = WriteHeader(plan, backup_fd, 0);
-  if (s.ok()) s = Sync(backup_fd);
-  return s;
-}
+Status StartBackup(const Plan& plan, int backup_fd) { return WriteHeader(plan, backup_fd, 0); }
 
 Status WriteBackup(const Plan& plan, IoEngine& engine, int origin_fd, int backup_fd,
                    const CopyOptions& options) {
@@ -75,35 +71,7 @@ Status WriteBackup(const Plan& plan, IoEngine& engine, int origin_fd, int backup
       !exceptions.empty() &&
       (exceptions[exceptions.size() - 1].origin_chunk + 1) * chunk > plan.origin_size_bytes();
 
-  // The data: the copier, run the other way round. Its "store" is the
-  // origin (read whole chunks at origin_chunk) and its "origin" the backup
-  // (written at the chunk the layout gives). The partial last chunk is
-  // not whole on the origin, so it is read apart below.
-  ExceptionList reversed;
-  const size_t whole = exceptions.size() - (partial_tail ? 1 : 0);
-  for (size_t n = 0; n < whole; ++n) reversed.push_back({layout.data_chunk(n), exceptions[n].origin_chunk});
-  StatusOr<Plan> copy = Plan::Build(std::move(reversed), chunk, layout.store_bytes());
-  if (!copy.ok()) return copy.status().WithPrefix("planning the backup");
-  CopyOptions copy_options = options;
-  copy_options.buffered_origin_fd = -1;  // the backup's chunks are all whole
-  CopyStats stats;
-  Status s = CopyPlan(*copy, engine, origin_fd, backup_fd, copy_options, &stats);
-  // Nothing of the origin was written, whatever the copier says.
-  if (!s.ok()) return s.WithCode(StatusCode::kIOError).WithPrefix("backing up the origin");
-
   AlignedBuffer buffer(chunk);
-  if (partial_tail) {
-    const Exception& last = exceptions[exceptions.size() - 1];
-    const uint64_t at = last.origin_chunk * chunk;
-    const uint64_t length = plan.origin_size_bytes() - at;
-    std::memset(buffer.data(), 0, buffer.size());
-    FileChunkSource origin(origin_fd, plan.origin_size_bytes());
-    s = origin.ReadAt(at, buffer.span().first(length));
-    if (!s.ok()) return s.WithPrefix("backing up the origin's last chunk");
-    s = WriteAll(backup_fd, buffer.data(), chunk, layout.data_chunk(whole) * chunk, "last chunk");
-    if (!s.ok()) return s;
-  }
-
   // The areas, each a chunk of {old_chunk, new_chunk} entries.
   const store::Geometry g(static_cast<uint32_t>(chunk / store::kSectorBytes));
   const uint64_t epa = g.exceptions_per_area();
@@ -117,11 +85,41 @@ Status WriteBackup(const Plan& plan, IoEngine& engine, int origin_fd, int backup
           std::span<std::byte, store::kDiskExceptionBytes>(
               buffer.data() + (n - first) * store::kDiskExceptionBytes, store::kDiskExceptionBytes));
     }
-    s = WriteAll(backup_fd, buffer.data(), chunk, g.AreaChunk(area) * chunk, "metadata");
+    Status s = WriteAll(backup_fd, buffer.data(), chunk, g.AreaChunk(area) * chunk, "metadata");
     if (!s.ok()) return s;
   }
-  s = Sync(backup_fd);
-  if (s.ok()) s = WriteHeader(plan, backup_fd, 1);
+  if (partial_tail) {
+    const Exception& last = exceptions[exceptions.size() - 1];
+    const uint64_t at = last.origin_chunk * chunk;
+    const uint64_t length = plan.origin_size_bytes() - at;
+    std::memset(buffer.data(), 0, buffer.size());
+    FileChunkSource origin(origin_fd, plan.origin_size_bytes());
+    Status s = origin.ReadAt(at, buffer.span().first(length));
+    if (!s.ok()) return s.WithPrefix("backing up the origin's last chunk");
+    s = WriteAll(backup_fd, buffer.data(), chunk, layout.data_chunk(exceptions.size() - 1) * chunk,
+                 "last chunk");
+    if (!s.ok()) return s;
+  }
+
+  // The data: the copier, run the other way round. Its "store" is the
+  // origin (read whole chunks at origin_chunk) and its "origin" the backup
+  // (written at the chunk the layout gives). The partial last chunk is
+  // not whole on the origin, so it was read apart above.
+  ExceptionList reversed;
+  const size_t whole = exceptions.size() - (partial_tail ? 1 : 0);
+  for (size_t n = 0; n < whole; ++n) reversed.push_back({layout.data_chunk(n), exceptions[n].origin_chunk});
+  StatusOr<Plan> copy = Plan::Build(std::move(reversed), chunk, layout.store_bytes());
+  if (!copy.ok()) return copy.status().WithPrefix("planning the backup");
+  CopyOptions copy_options = options;
+  copy_options.buffered_origin_fd = -1;  // the backup's chunks are all whole
+  CopyStats stats;
+  Status s = CopyPlan(*copy, engine, origin_fd, backup_fd, copy_options, &stats);
+  // Nothing of the origin was written, whatever the copier says.
+  if (!s.ok()) return s.WithCode(StatusCode::kIOError).WithPrefix("backing up the origin");
+
+  // The copier's flush made the areas, the tail and the data durable: only
+  // then may the header say valid.
+  s = WriteHeader(plan, backup_fd, 1);
   if (s.ok()) s = Sync(backup_fd);
   return s;
 }

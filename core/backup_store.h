@@ -38,12 +38,13 @@ class BackupLayout {
 };
 
 // Writes `valid=0` into the header of the (preallocated, zeroed) backup file,
-// so it reads as unfinished from its first byte on.
+// so it reads as unfinished from its first byte on (a zeroed header is
+// refused too, so this needs no flush of its own).
 Status StartBackup(const Plan& plan, int backup_fd);
 
-// Copies the origin's current content of every chunk the plan writes into
-// the backup (through `engine`, as many reads and writes in flight as the
-// copy itself uses), writes the areas, makes them durable, then makes the
+// Writes the areas, copies the origin's current content of every chunk the
+// plan writes into the backup (through `engine`, as many reads and writes in
+// flight as the copy itself uses), makes all of it durable, then makes the
 // header valid and durable. `origin_fd` is only read. A partial last chunk
 // is backed up as a whole chunk, zero-padded past the origin's end.
 Status WriteBackup(const Plan& plan, IoEngine& engine, int origin_fd, int backup_fd,

@@ -38,16 +38,27 @@ size_t FirstDifference(std::span<const std::byte> a, std::span<const std::byte> 
 }  // namespace
 
 uint64_t Digest(std::span<const std::byte> data) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ data.size();
+  // xxHash64's round on four independent lanes (so the CPU overlaps them):
+  // several GB/s, which keeps --verify's cost in the I/O.
+  constexpr uint64_t kP1 = 0x9e3779b185ebca87ull, kP2 = 0xc2b2ae3d27d4eb4full;
+  const auto round = [](uint64_t acc, uint64_t w) {
+    acc += w * kP2;
+    acc = (acc << 31) | (acc >> 33);
+    return acc * kP1;
+  };
+  uint64_t lane[4] = {kP1 + kP2, kP2, 0, 0 - kP1};
   size_t i = 0;
-  for (; i + 8 <= data.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, data.data() + i, 8);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 29;
+  for (; i + 32 <= data.size(); i += 32) {
+    uint64_t w[4];
+    std::memcpy(w, data.data() + i, 32);
+    for (int k = 0; k < 4; ++k) lane[k] = round(lane[k], w[k]);
   }
-  for (; i < data.size(); ++i) h = (h ^ static_cast<uint64_t>(data[i])) * 0x100000001b3ull;
-  return h ^ (h >> 32);
+  uint64_t h = data.size();
+  for (const uint64_t l : lane) h = round(h ^ round(0, l), 0x27d4eb2f165667c5ull);
+  for (; i < data.size(); ++i) h = (h ^ static_cast<uint64_t>(data[i])) * kP1;
+  h ^= h >> 33;
+  h *= kP2;
+  return h ^ (h >> 29);
 }
 
 void WriteLog::Record(uint64_t origin_offset_bytes, std::span<const std::byte> data) {

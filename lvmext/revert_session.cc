@@ -197,10 +197,6 @@ Status RevertSession::PrepareBackup() {
   }
   Status s = StartBackup(*plan_, fd);
   if (!s.ok()) return s.WithCode(StatusCode::kRefused);
-  const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_fd.valid() || ::fsync(dir_fd.get()) != 0) {
-    return Status::FromErrno(errno, "flushing the directory of " + name).WithCode(StatusCode::kRefused);
-  }
   return Status::Ok();
 }
 
@@ -214,6 +210,14 @@ Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
     return Status::Refused("interrupted by signal " + std::to_string(signo));
   };
   Status s = WriteBackup(*plan_, *engine_, origin.fd.get(), backup_fd_.get(), options);
+  // The file is durable; so must its name be, before the origin is touched.
+  if (s.ok()) {
+    const std::string dir = DirectoryOf(options_.backup_path);
+    const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid() || ::fsync(dir_fd.get()) != 0) {
+      s = Status::FromErrno(errno, "flushing the directory of " + QuotedName(options_.backup_path));
+    }
+  }
   // The origin was only read: whatever failed here, nothing was written.
   if (!s.ok()) return s.code() == StatusCode::kRefused ? s : s.WithCode(StatusCode::kIOError);
   backup_complete_ = true;
