@@ -33,6 +33,12 @@ InterruptGuard::~InterruptGuard() {
 
 int InterruptSignal() { return g_signal; }
 
+Status StopIfInterrupted() {
+  const int signo = InterruptSignal();
+  if (signo == 0) return Status::Ok();
+  return Status::Refused("interrupted by signal " + std::to_string(signo));
+}
+
 void MaybeDebugPause(const char* stage) {
   static std::set<std::string> done;
   const char* spec = std::getenv("LVM_REVERT_DEBUG_PAUSE");

@@ -4,6 +4,8 @@
 // prompt) returns EINTR and can give up.
 #pragma once
 
+#include "core/status.h"
+
 namespace lvmrevert::cli {
 
 class InterruptGuard {
@@ -17,6 +19,8 @@ class InterruptGuard {
 // The signal that arrived, or 0.
 int InterruptSignal();
 inline bool Interrupted() { return InterruptSignal() != 0; }
+// kRefused "interrupted by signal N" once a signal arrived: a copy's check_continue.
+Status StopIfInterrupted();
 
 // For tests only: LVM_REVERT_DEBUG_PAUSE=STAGE:SECONDS sleeps that long when
 // `stage` is reached (once per stage), waking early on a signal. Lets the VM

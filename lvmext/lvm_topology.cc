@@ -43,6 +43,24 @@ std::string MergeRefusal(const LvRef& snapshot, const LvRef& origin) {
          "leaves a merging snapshot alone";
 }
 
+// The -real device under the snapshot-origin table `params` of t->origin.
+Status ResolveReal(DeviceMapper& dm, const LvRecord& origin, const std::string& params,
+                   SnapshotTopology* t) {
+  const LvRef origin_ref{origin.vg_name, origin.name};
+  StatusOr<dev_t> real_dev = ParseOriginParams(params);
+  if (!real_dev.ok()) return real_dev.status();
+  StatusOr<DmNode> node = Node(dm, DmName(origin_ref, "real"),
+                               DmUuid(origin.vg_uuid, origin.uuid, "real"),
+                               "the data of " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t->real = *node;
+  if (t->real.dev != *real_dev) {
+    return Status::Refused(t->origin.name + " maps " + DevText(*real_dev) + ", not " +
+                           t->real.name + " (" + DevText(t->real.dev) + ")");
+  }
+  return Status::Ok();
+}
+
 // Every snapshot of `origin` but `except` that reads the same -real device.
 Status AddSiblings(DeviceMapper& dm, const LvmView& view, const LvRecord& origin,
                    const std::string& except, SnapshotTopology* t) {
@@ -97,16 +115,9 @@ StatusOr<SnapshotTopology> ResolveOriginTopology(DeviceMapper& dm, const LvmView
     }
     return t;  // no snapshots: written directly
   }
-  StatusOr<dev_t> real_dev = ParseOriginParams(table->front().params);
-  if (!real_dev.ok()) return real_dev.status();
-  node = Node(dm, DmName(origin_ref, "real"), DmUuid(origin.vg_uuid, origin.uuid, "real"),
-              "the data of " + origin_ref.full());
-  if (!node.ok()) return node.status();
-  t.real = *node;
-  if (t.real.dev != *real_dev) {
-    return Status::Refused(t.origin.name + " maps " + DevText(*real_dev) + ", not " + t.real.name);
-  }
-  Status s = AddSiblings(dm, view, origin, "", &t);
+  Status s = ResolveReal(dm, origin, table->front().params, &t);
+  if (!s.ok()) return s;
+  s = AddSiblings(dm, view, origin, "", &t);
   if (!s.ok()) return s;
   return t;
 }
@@ -139,17 +150,8 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
     return Status::Refused(origin_ref.full() + " is not a snapshot origin in the kernel (its "
                            "table is " + target->type + ")");
   }
-  StatusOr<dev_t> real_dev = ParseOriginParams(target->params);
-  if (!real_dev.ok()) return real_dev.status();
-
-  node = Node(dm, DmName(origin_ref, "real"), DmUuid(origin.vg_uuid, origin.uuid, "real"),
-              "the data of " + origin_ref.full());
-  if (!node.ok()) return node.status();
-  t.real = *node;
-  if (t.real.dev != *real_dev) {
-    return Status::Refused(t.origin.name + " maps " + DevText(*real_dev) + ", not " +
-                           t.real.name + " (" + DevText(t.real.dev) + ")");
-  }
+  Status real = ResolveReal(dm, origin, target->params, &t);
+  if (!real.ok()) return real;
 
   node = Node(dm, DmName(snapshot_ref), DmUuid(snapshot.vg_uuid, snapshot.uuid),
               "snapshot " + snapshot_ref.full());

@@ -204,11 +204,7 @@ Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
   if (!backup_fd_.valid()) return Status::Ok();
   CopyOptions options;
   options.on_progress = [](uint64_t) { MaybeDebugPause("backing-up"); };
-  options.check_continue = [] {
-    const int signo = InterruptSignal();
-    if (signo == 0) return Status::Ok();
-    return Status::Refused("interrupted by signal " + std::to_string(signo));
-  };
+  options.check_continue = StopIfInterrupted;
   Status s = WriteBackup(*plan_, *engine_, origin.fd.get(), backup_fd_.get(), options);
   // The file is durable; so must its name be, before the origin is touched.
   if (s.ok()) {
@@ -289,11 +285,7 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     if (progress) progress->Update(bytes);
     MaybeDebugPause("copying");
   };
-  copy_options.check_continue = [] {
-    const int signo = InterruptSignal();
-    if (signo == 0) return Status::Ok();
-    return Status::Refused("interrupted by signal " + std::to_string(signo));
-  };
+  copy_options.check_continue = StopIfInterrupted;
   WriteLog written;
   if (options_.verify) {
     copy_options.on_write_data = [&written](uint64_t offset, std::span<const std::byte> data) {
