@@ -7,7 +7,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(build-essential debhelper dpkg-dev cmake pkg-config libdevmapper-dev libblkid-dev
-  libmount-dev libcli11-dev liburing-dev libgtest-dev libgmock-dev)
+  libmount-dev libcli11-dev liburing-dev nlohmann-json3-dev libgtest-dev libgmock-dev)
 "$top/scripts/install-missing.sh" "${packages[@]}"
 
 # The source tree as git knows it (no build directories), with packaging/debian

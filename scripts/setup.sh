@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config
-  libdevmapper-dev libblkid-dev libmount-dev libcli11-dev liburing-dev
+  libdevmapper-dev libblkid-dev libmount-dev libcli11-dev liburing-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   # tests: fixtures, fuzzing, filesystems, loop devices
   zstd clang libclang-rt-14-dev e2fsprogs util-linux python3
