@@ -18,7 +18,7 @@ uint64_t BackupSnapshotBytes(uint64_t chunks, uint64_t chunk_size_bytes, uint64_
 }
 
 Report RunWithBackupSnapshot(const Options& options, Console& console, Environment& env) {
-  const LvRef backup{options.origin_lv->vg, options.backup_snapshot};
+  const LvRef backup{options.vg(), options.backup_snapshot};
   // What the revert will write: its own checks and plan, not shown.
   Options plan_options = options;
   plan_options.backup_snapshot.clear();
@@ -31,6 +31,9 @@ Report RunWithBackupSnapshot(const Options& options, Console& console, Environme
                  nullptr};
   Report planned = RunLvmRevertForm(plan_options, silent, env);
   if (!planned.status.ok()) return planned;
+  // The origin, as the plan found it (VG/SNAP alone names only the snapshot).
+  StatusOr<LvRef> origin = ParseLvRef(planned.origin);
+  if (!origin.ok()) return planned;
   const uint64_t chunks = planned.totals ? planned.totals->exceptions : 0;
   const uint64_t chunk = planned.chunk_size_bytes.value_or(0);
 
@@ -41,7 +44,6 @@ Report RunWithBackupSnapshot(const Options& options, Console& console, Environme
   }
   const uint64_t size = BackupSnapshotBytes(chunks, chunk, space->extent_bytes);
   if (space->free_bytes < size) {
-    planned.result = Result::kRefused;
     planned.status = Status::Refused(
         "volume group " + backup.vg + " has " + std::to_string(space->free_bytes) + " bytes (" +
         MiB(space->free_bytes) + ") free, the backup snapshot " + backup.full() + " needs " +
@@ -60,9 +62,8 @@ Report RunWithBackupSnapshot(const Options& options, Console& console, Environme
     revert.backup_snapshot.clear();
     return RunLvmRevertForm(revert, console, env);
   }
-  Status s = env.lvm->CreateSnapshot(*options.origin_lv, backup.lv, chunk, size);
+  Status s = env.lvm->CreateSnapshot(*origin, backup.lv, chunk, size);
   if (!s.ok()) {
-    planned.result = Result::kRefused;
     planned.status = s.WithPrefix("creating the backup snapshot").WithCode(StatusCode::kRefused);
     return planned;
   }
@@ -77,7 +78,7 @@ Report RunWithBackupSnapshot(const Options& options, Console& console, Environme
     }
     return done;
   }
-  say("Undo: lvm-revert " + options.origin_lv->full() + " " + backup.full());
+  say("Undo: lvm-revert " + origin->full() + " " + backup.full());
   return done;
 }
 

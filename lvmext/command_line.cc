@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lvmext/exit_status.h"
+#include "lvmext/lv_name.h"
 
 namespace lvmrevert::cli {
 namespace {
@@ -12,15 +13,45 @@ namespace {
 constexpr const char* kDescription =
     "Revert an LVM origin to an old-style snapshot by copying the chunks saved in the\n"
     "snapshot's exception store back onto it. The snapshot is only read and stays usable.\n\n"
-    "  lvm-revert [options] VG/LV VG/SNAP              active LVM volumes\n"
+    "  lvm-revert [options] VG/LV VG/SNAP              active LVM volumes (or VG/SNAP alone)\n"
     "  lvm-revert [options] --cow STORE --origin PATH  images or devices, without LVM";
 
-ParsedCommandLine BadCommandLine(std::ostream& err, const std::string& message) {
-  err << message << "\nRun with --help for more information.\n";
-  return ParsedCommandLine{std::nullopt, kExitBadCommandLine};
+ParsedCommandLine BadCommandLine(std::ostream&, const std::string& message) {
+  return ParsedCommandLine{std::nullopt, kExitBadCommandLine, message};
+}
+
+// VG/LV, /dev/VG/LV, or the device-mapper spelling /dev/mapper/VG-LV
+// (hyphens in names doubled), as LVM's commands take them.
+StatusOr<LvRef> ParseLvName(const std::string& text) {
+  const std::string mapper = "/dev/mapper/";
+  if (text.rfind(mapper, 0) != 0) return ParseLvRef(text);
+  const std::optional<SplitName> split = SplitDmName(text.substr(mapper.size()));
+  if (!split || !split->layer.empty()) {
+    return Status::InvalidArgument("'" + text + "' is not the device of an LV (/dev/mapper/VG-LV)");
+  }
+  return split->lv;
+}
+
+// CLI11's own message, as one line.
+std::string OneLine(std::string message) {
+  for (char& c : message) {
+    if (c == '\n') c = ' ';
+  }
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  return message;
 }
 
 }  // namespace
+
+bool AsksForJson(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const std::string next = i + 1 < argc ? argv[i + 1] : "";
+    if (a == "--json" || a == "--format=json" || a == "--reportformat=json") return true;
+    if ((a == "--format" || a == "--reportformat") && next == "json") return true;
+  }
+  return false;
+}
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err) {
@@ -38,15 +69,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
 
   app.add_option("origin", origin_arg, "The origin LV, VG/LV or /dev/VG/LV")->type_name("VG/LV");
   app.add_option("snapshot", snapshot_arg, "Its old-style snapshot, VG/SNAP")->type_name("VG/SNAP");
-  auto* cow = app.add_option("--cow", options.cow_path,
+  app.add_option("--cow", options.cow_path,
                              "Offline form: the exception store to read, a -cow device or an "
                              "image of one")
                   ->type_name("PATH");
-  auto* origin = app.add_option("--origin", options.origin_path,
+  app.add_option("--origin", options.origin_path,
                                 "Offline form: the origin to revert, its device or an image")
                      ->type_name("PATH");
-  cow->needs(origin);
-  origin->needs(cow);
   app.add_flag("-t,--test", test_mode, "Print the plan and write nothing (as --dry-run)");
   app.add_flag("--dry-run", options.dry_run, "Print the plan and write nothing");
   auto* format_option =
@@ -55,8 +84,14 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
           ->type_name("FORMAT");
   auto* json_flag = app.add_flag("--json", json, "Same as --format json");
   json_flag->excludes(format_option);
+  std::string report_format;
+  app.add_option("--reportformat", report_format, "json: the same as --json (as in LVM)")
+      ->check(CLI::IsMember({"json"}))
+      ->type_name("json");
   app.add_flag("-y,--yes", options.assume_yes, "Do not ask for confirmation");
-  app.add_flag("-v,--verbose", options.verbosity, "Say more; repeat for more");
+  app.add_flag("-v,--verbose", options.verbosity,
+               "Say more: the I/O engine and queue depth, O_DIRECT on each side, device numbers, "
+               "the lock file");
   app.add_flag("-q,--quiet", quiet_count, "Print only errors and the requested output");
   std::string io_engine = "auto";
   app.add_option("--io-engine", io_engine,
@@ -105,11 +140,31 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   app.add_flag("--boot", boot,
                "Run the reverts scheduled for this boot (used by the initramfs scripts)");
 
+  // Extras are taken, not thrown: a mistyped option is then named as such
+  // rather than reported through some other option's requirement.
+  app.allow_extras();
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return ParsedCommandLine{std::nullopt, app.exit(e, out, err) == 0 ? kExitDone : kExitBadCommandLine, ""};
+  } catch (const CLI::CallForVersion& e) {
+    return ParsedCommandLine{std::nullopt, app.exit(e, out, err) == 0 ? kExitDone : kExitBadCommandLine, ""};
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e, out, err);
-    return ParsedCommandLine{std::nullopt, rc == 0 ? kExitDone : kExitBadCommandLine};
+    return BadCommandLine(err, OneLine(e.what()));
+  }
+  const std::vector<std::string> extras = app.remaining();
+  if (!extras.empty()) {
+    const std::string& first = extras.front();
+    if (first.size() > 1 && first[0] == '-') {
+      return BadCommandLine(err, "unknown option " + first + " (see --help)");
+    }
+    return BadCommandLine(err, "unexpected argument '" + first + "': give VG/LV VG/SNAP, VG/SNAP, "
+                               "or --cow STORE --origin PATH");
+  }
+  if (!report_format.empty()) json = true;
+  if (options.cow_path.empty() != options.origin_path.empty()) {
+    return BadCommandLine(err, options.cow_path.empty() ? "--origin needs --cow STORE as well"
+                                                        : "--cow needs --origin PATH as well");
   }
 
   const bool offline = !options.cow_path.empty() || !options.origin_path.empty();
@@ -131,7 +186,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     }
     options.quiet = quiet_count > 0;
     options.format = json ? OutputFormat::kJson : OutputFormat::kText;
-    return ParsedCommandLine{options, kExitDone};
+    return ParsedCommandLine{options, kExitDone, ""};
   }
   if ((next_boot || every_boot || cancel) && offline) {
     return BadCommandLine(err, "--at-next-boot, --at-every-boot and --cancel work on LVM "
@@ -175,7 +230,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
       return BadCommandLine(err, "--restore does not go with --backup, --backup-snapshot, "
                                  "--remove-snapshot or scheduling");
     }
-    StatusOr<LvRef> origin_ref = ParseLvRef(origin_arg);
+    StatusOr<LvRef> origin_ref = ParseLvName(origin_arg);
     if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
     options.origin_lv = *origin_ref;
   }
@@ -194,13 +249,23 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
                                "(or --cow STORE --origin PATH)");
   }
   if (lvm && !options.restores()) {
-    if (snapshot_arg.empty()) return BadCommandLine(err, "the snapshot VG/SNAP is missing");
-    StatusOr<LvRef> origin_ref = ParseLvRef(origin_arg);
-    if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
-    StatusOr<LvRef> snapshot_ref = ParseLvRef(snapshot_arg);
+    // One name is the snapshot: its origin is found, as lvconvert --merge does.
+    const bool snapshot_only = snapshot_arg.empty();
+    StatusOr<LvRef> snapshot_ref = ParseLvName(snapshot_only ? origin_arg : snapshot_arg);
     if (!snapshot_ref.ok()) return BadCommandLine(err, snapshot_ref.status().message());
-    options.origin_lv = *origin_ref;
     options.snapshot_lv = *snapshot_ref;
+    if (!snapshot_only) {
+      StatusOr<LvRef> origin_ref = ParseLvName(origin_arg);
+      if (!origin_ref.ok()) return BadCommandLine(err, origin_ref.status().message());
+      options.origin_lv = *origin_ref;
+      if (origin_ref->vg != snapshot_ref->vg) {
+        return BadCommandLine(err, "the origin and its snapshot must be in the same volume "
+                                   "group (" + origin_ref->full() + ", " + snapshot_ref->full() + ")");
+      }
+      if (*origin_ref == *snapshot_ref) {
+        return BadCommandLine(err, origin_ref->full() + " cannot be its own snapshot");
+      }
+    }
   } else if (!lvm && (options.allow_invalidate || options.remove_snapshot || no_udev_sync)) {
     return BadCommandLine(err, "--allow-invalidate, --remove-snapshot and --noudevsync "
                                "belong to the LVM form (VG/LV VG/SNAP)");
@@ -215,10 +280,12 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
   static const std::map<std::string, OutputFormat> kFormats = {
       {"text", OutputFormat::kText}, {"json", OutputFormat::kJson}, {"dd", OutputFormat::kDd}};
   options.format = json ? OutputFormat::kJson : kFormats.at(format);
+  // A dd script is a plan and nothing more.
+  if (options.format == OutputFormat::kDd) options.dry_run = true;
   if (options.quiet && options.verbosity > 0) {
     return BadCommandLine(err, "-q/--quiet and -v/--verbose contradict each other");
   }
-  return ParsedCommandLine{options, kExitDone};
+  return ParsedCommandLine{options, kExitDone, ""};
 }
 
 }  // namespace lvmrevert::cli

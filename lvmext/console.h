@@ -19,6 +19,9 @@ struct Console {
   // or unknown); the streams' state says whether one failed at all.
   std::function<int()> out_error;
   std::function<int()> err_error;
+  // The width of the terminal on stderr (TIOCGWINSZ), 0 when unknown; asked
+  // at each redraw, so a resized window is followed.
+  std::function<unsigned()> err_columns = [] { return 0u; };
 };
 
 }  // namespace lvmrevert::cli

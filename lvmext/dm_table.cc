@@ -1,8 +1,10 @@
 #include "lvmext/dm_table.h"
 
+#include <libdevmapper.h>
 #include <sys/sysmacros.h>
 
 #include <charconv>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -61,27 +63,24 @@ StatusOr<dev_t> ParseOriginParams(const std::string& params) {
 }
 
 StatusOr<SnapshotStatus> ParseSnapshotStatus(const std::string& params) {
-  SnapshotStatus s;
-  if (params.rfind("Invalid", 0) == 0) {
-    s.invalid = true;
-    return s;
-  }
-  if (params.rfind("Overflow", 0) == 0) {
-    s.overflow = true;
-    return s;
-  }
-  if (params.rfind("Merge failed", 0) == 0) {
-    s.merge_failed = true;
-    return s;
-  }
-  const std::vector<std::string> w = Words(params);
-  const size_t slash = w.empty() ? std::string::npos : w[0].find('/');
-  if (slash == std::string::npos ||
-      !ParseNumber(std::string_view(w[0]).substr(0, slash), &s.used_sectors) ||
-      !ParseNumber(std::string_view(w[0]).substr(slash + 1), &s.total_sectors) ||
-      (w.size() > 1 && !ParseNumber(std::string_view(w[1]), &s.metadata_sectors))) {
+  // libdm's parser, as lvs uses it: exactly "Invalid", "Merge failed" or
+  // "Overflow", or "<used>/<total>[ <metadata>]"; anything else ("Unknown")
+  // is an error.
+  const std::unique_ptr<dm_pool, decltype(&dm_pool_destroy)> pool(
+      dm_pool_create("lvm-revert snapshot status", 128), &dm_pool_destroy);
+  if (!pool) return Status::IOError("cannot allocate memory for a snapshot status");
+  dm_status_snapshot* parsed = nullptr;
+  if (!dm_get_status_snapshot(pool.get(), params.c_str(), &parsed) || parsed == nullptr) {
     return Status::Corruption("snapshot status '" + params + "' is not understood");
   }
+  SnapshotStatus s;
+  s.invalid = parsed->invalid != 0;
+  s.overflow = parsed->overflow != 0;
+  s.merge_failed = parsed->merge_failed != 0;
+  s.used_sectors = parsed->used_sectors;
+  s.total_sectors = parsed->total_sectors;
+  s.has_metadata_sectors = parsed->has_metadata_sectors != 0;
+  s.metadata_sectors = parsed->metadata_sectors;
   return s;
 }
 

@@ -33,9 +33,12 @@ struct SnapshotStatus {
   bool merge_failed = false;
   uint64_t used_sectors = 0;
   uint64_t total_sectors = 0;
+  bool has_metadata_sectors = false;  // false for the old "<used>/<total>" form
   uint64_t metadata_sectors = 0;
 };
-// "Invalid", "Overflow", "Merge failed", "Unknown", or "<used>/<total> <metadata>".
+// "Invalid", "Overflow", "Merge failed", "Unknown", or "<used>/<total> <metadata>"
+// (dm_get_status_snapshot in libdm). "Unknown" (a store that cannot say) is
+// an error.
 StatusOr<SnapshotStatus> ParseSnapshotStatus(const std::string& params);
 
 }  // namespace lvmrevert::cli

@@ -30,6 +30,8 @@ struct Environment {
   BootImage* boot_image = nullptr;
   std::string kernel_cmdline_path = "/proc/cmdline";
   std::string run_dir = "/run/lvm-revert";
+  // Whether we run as root (the LVM form needs it); null: not checked.
+  std::function<bool()> is_root{};
 };
 
 // /dev/mapper/<name> when that node is the device, else /dev/dm-<minor>

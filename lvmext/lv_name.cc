@@ -1,19 +1,35 @@
 #include "lvmext/lv_name.h"
 
+#include <libdevmapper.h>
+
 #include <algorithm>
 #include <cctype>
-#include <vector>
+#include <memory>
+#include <new>
 
 namespace lvmrevert::cli {
 namespace {
 
-std::string DoubleHyphens(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += c;
-    if (c == '-') out += '-';
+// libdm's name helpers allocate from a pool; one per call, freed on return.
+class Pool {
+ public:
+  Pool() : pool_(dm_pool_create("lvm-revert names", 256)) {
+    if (pool_ == nullptr) throw std::bad_alloc();
   }
-  return out;
+  ~Pool() { dm_pool_destroy(pool_); }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  dm_pool* get() const { return pool_; }
+
+ private:
+  dm_pool* pool_;
+};
+
+// A string libdm built in a pool; NULL only when the pool could not grow.
+std::string Copied(const char* built) {
+  if (built == nullptr) throw std::bad_alloc();
+  return built;
 }
 
 std::string WithoutHyphens(std::string_view s) {
@@ -50,35 +66,38 @@ StatusOr<LvRef> ParseLvRef(std::string_view text) {
 }
 
 std::string DmName(const LvRef& lv, std::string_view layer) {
-  std::string name = DoubleHyphens(lv.vg) + "-" + DoubleHyphens(lv.lv);
-  if (!layer.empty()) name += "-" + DoubleHyphens(layer);
-  return name;
+  Pool pool;
+  const std::string layer_text(layer);
+  return Copied(dm_build_dm_name(pool.get(), lv.vg.c_str(), lv.lv.c_str(),
+                                 layer_text.empty() ? nullptr : layer_text.c_str()));
 }
 
 std::optional<SplitName> SplitDmName(std::string_view dm_name) {
-  // A lone '-' separates the parts; "--" is a '-' inside one (dm_split_lvm_name).
-  std::vector<std::string> parts(1);
-  for (size_t i = 0; i < dm_name.size(); ++i) {
-    if (dm_name[i] != '-') {
-      parts.back() += dm_name[i];
-    } else if (i + 1 < dm_name.size() && dm_name[i + 1] == '-') {
-      parts.back() += '-';
-      ++i;
-    } else {
-      parts.emplace_back();
-    }
-  }
-  if (parts.size() < 2 || parts.size() > 3 || !IsValidLvmName(parts[0]) ||
-      !IsValidLvmName(parts[1])) {
+  // A lone '-' separates the parts; "--" is a '-' inside one.
+  // dm_split_lvm_name always finds three parts and ignores anything after a
+  // third separator, so only a name that DmName builds back from its parts
+  // is of the shape.
+  Pool pool;
+  const std::string name(dm_name);
+  char* vg = nullptr;
+  char* lv = nullptr;
+  char* layer = nullptr;
+  if (!dm_split_lvm_name(pool.get(), name.c_str(), &vg, &lv, &layer)) throw std::bad_alloc();
+  SplitName split{LvRef{vg, lv}, layer};
+  if (!IsValidLvmName(split.lv.vg) || !IsValidLvmName(split.lv.lv) ||
+      DmName(split.lv, split.layer) != dm_name) {
     return std::nullopt;
   }
-  return SplitName{LvRef{parts[0], parts[1]}, parts.size() == 3 ? parts[2] : ""};
+  return split;
 }
 
 std::string DmUuid(std::string_view vg_uuid, std::string_view lv_uuid, std::string_view layer) {
-  std::string uuid = "LVM-" + WithoutHyphens(vg_uuid) + WithoutHyphens(lv_uuid);
-  if (!layer.empty()) uuid += "-" + std::string(layer);
-  return uuid;
+  // LVM passes its lvid: both UUIDs as stored, without the hyphens lvs prints.
+  Pool pool;
+  const std::string lvid = WithoutHyphens(vg_uuid) + WithoutHyphens(lv_uuid);
+  const std::string layer_text(layer);
+  return Copied(dm_build_dm_uuid(pool.get(), "LVM-", lvid.c_str(),
+                                 layer_text.empty() ? nullptr : layer_text.c_str()));
 }
 
 }  // namespace lvmrevert::cli

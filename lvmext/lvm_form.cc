@@ -77,25 +77,21 @@ class LvmRevert final : public RevertSession {
  public:
   LvmRevert(const Options& options, Console& console, Environment& env)
       : RevertSession(options, console, env),
-        origin_ref_(*options.origin_lv),
+        origin_ref_(options.origin_lv ? *options.origin_lv : LvRef{options.snapshot_lv->vg, ""}),
         snapshot_ref_(options.snapshot_lv ? *options.snapshot_lv : LvRef{options.origin_lv->vg, ""}),
         restoring_(options.restores()) {
     report_.mode = "lvm";
     report_.origin = origin_ref_.full();
-    report_.snapshot = restoring_ ? options.restore_path : snapshot_ref_.full();
+    if (restoring_) {
+      report_.store = options.restore_path;
+    } else {
+      report_.snapshot = snapshot_ref_.full();
+    }
   }
 
  private:
   Status Prepare() override {
-    if (restoring_) {
-      // --restore FILE VG/LV: FILE (a --backup) is the store; no snapshot.
-    } else if (origin_ref_.vg != snapshot_ref_.vg) {
-      return Status::Refused("the origin and its snapshot must be in the same volume group (" +
-                             origin_ref_.full() + ", " + snapshot_ref_.full() + ")");
-    }
-    if (!restoring_ && origin_ref_ == snapshot_ref_) {
-      return Status::Refused(origin_ref_.full() + " cannot be its own snapshot");
-    }
+    // (The command line made sure of one VG and two different names.)
     if (env_.dm == nullptr || env_.lvm == nullptr) {
       return Status::Refused("the LVM form needs device-mapper and the LVM tools");
     }
@@ -329,6 +325,17 @@ class LvmRevert final : public RevertSession {
     if (!view.ok()) return view.status();
     view_ = std::move(view).value();
 
+    if (origin_ref_.lv.empty()) {
+      // VG/SNAP alone: its origin, as LVM records it.
+      const LvRecord* snap = view_.Find(snapshot_ref_.lv);
+      if (snap == nullptr) return Status::Refused("logical volume " + snapshot_ref_.full() + " not found");
+      if (!snap->is_old_style_snapshot() || snap->origin.empty()) {
+        return Status::Refused(snapshot_ref_.full() + " is not an old-style snapshot, so it has no "
+                               "origin to revert (give VG/LV VG/SNAP)");
+      }
+      origin_ref_.lv = snap->origin;
+      report_.origin = origin_ref_.full();
+    }
     origin_lv_ = view_.Find(origin_ref_.lv);
     if (origin_lv_ == nullptr) return Status::Refused("logical volume " + origin_ref_.full() + " not found");
     if (restoring_) return CheckRestoreTarget();
@@ -491,9 +498,7 @@ class LvmRevert final : public RevertSession {
     StatusOr<DeviceFile> cow = OpenNode(cow_path, topo_.cow, Access::kReadOnly, false);
     if (!cow.ok()) return cow.status().WithPrefix("snapshot store");
     cow_ = std::move(cow).value();
-    NoteBufferedIo(origin_);
-    NoteBufferedIo(cow_);
-    report_.direct_io = origin_.direct && cow_.direct;
+    NoteOpened(origin_, cow_);
 
     // Someone may have opened them between the check and our open.
     if (in_use_allowed) return Status::Ok();
@@ -525,9 +530,7 @@ class LvmRevert final : public RevertSession {
                    : safety::CheckNotOnDevices(env_.view, "backup " + QuotedName(cow_.path),
                                                cow_.dev, origin_devices);
     if (!s.ok()) return s;
-    NoteBufferedIo(origin_);
-    NoteBufferedIo(cow_);
-    report_.direct_io = origin_.direct && cow_.direct;
+    NoteOpened(origin_, cow_);
     return Status::Ok();
   }
 

@@ -11,6 +11,7 @@
 #include "lvmext/interrupt.h"
 #include "lvmext/lvm_form.h"
 #include "lvmext/offline_revert.h"
+#include "lvmext/outcome.h"
 #include "lvmext/schedule.h"
 
 namespace lvmrevert::cli {
@@ -40,48 +41,62 @@ std::string LostOutput(Console& console) {
   return lost;
 }
 
+Report Dispatch(const Options& options, Console& console, Environment& env) {
+  switch (options.action) {
+    case Action::kBoot: return RunBoot(options, console, env);
+    case Action::kListScheduled: return RunListScheduled(options, console, env);
+    case Action::kCancel: return RunCancel(options, console, env);
+    default: break;
+  }
+  if (!options.backup_snapshot.empty() && !options.backup_snapshot_created) {
+    return RunWithBackupSnapshot(options, console, env);
+  }
+  return options.lvm_form() ? RunLvmRevertForm(options, console, env)
+                            : RunOfflineRevert(options, console, env);
+}
+
 }  // namespace
 
 int RunLvmRevert(int argc, const char* const* argv, Console& console, Environment& env) {
+  const bool json = AsksForJson(argc, argv);
   ParsedCommandLine parsed = ParseCommandLine(argc, argv, console.out, console.err);
   if (!parsed.options) {
+    if (parsed.exit_code == kExitBadCommandLine) {
+      const Outcome outcome = BadCommandLine(parsed.error);
+      PrintError(console, parsed.error);
+      if (json) console.out << ReportJson(Report{}, outcome) << "\n";
+      return outcome.exit_status;
+    }
     // --help or --version that nobody could read did not succeed either.
-    if (parsed.exit_code == kExitDone && !LostOutput(console).empty()) return kExitRefused;
+    if (!LostOutput(console).empty()) return kExitRefused;
     return parsed.exit_code;
   }
-  InterruptGuard interrupts;
   const Options& options = *parsed.options;
-  const Report report = options.action == Action::kBoot            ? RunBoot(options, console, env)
-                        : options.action == Action::kListScheduled ? RunListScheduled(options, console, env)
-                        : options.action == Action::kCancel        ? RunCancel(options, console, env)
-                        : !options.backup_snapshot.empty() && !options.backup_snapshot_created
-                            ? RunWithBackupSnapshot(options, console, env)
-                        : options.lvm_form() ? RunLvmRevertForm(options, console, env)
-                                             : RunOfflineRevert(options, console, env);
-  int code = ExitCodeFor(report.status);
-  if (code == kExitDone && report.compare && report.compare->differing_chunks > 0) {
-    code = kExitDiffers;
-  }
-  if (!report.status.ok()) {
-    PrintError(console, report.status.message());
-    if (code == kExitFailedWriting) {
-      PrintError(console,
-                 "the origin is partly reverted; once the cause is fixed, running the same "
-                 "command again completes the revert");
+  Report report;
+  if (options.lvm_form() || options.action == Action::kBoot ||
+      options.action == Action::kListScheduled) {
+    if (env.is_root && !env.is_root()) {
+      report.mode = "lvm";
+      report.status = Status::Refused(
+          "must be run as root: the LVM form takes LVM's lock and works on device-mapper "
+          "devices (the offline form, --cow/--origin, works on image files as any user)");
     }
   }
-  // Output that was asked for and lost is a failure, never a success: 4
-  // when no device was written (a dry run, a refusal), 5 after writing.
-  const std::string lost = LostOutput(console);
-  if (!lost.empty() && code == kExitDone) {
-    code = report.device_written ? kExitFailedWriting : kExitRefused;
-    PrintError(console, "the output could not be written (" + lost + ")" +
-                            (report.device_written
-                                 ? "; the revert itself ran to the end: running the same "
-                                   "command again repeats it and its report"
-                                 : "; nothing was written to any device"));
+  if (report.status.ok()) {
+    InterruptGuard interrupts;
+    report = Dispatch(options, console, env);
   }
-  return code;
+  Outcome outcome = DecideOutcome(report);
+  if (!outcome.error.empty()) PrintError(console, outcome.error);
+  for (const std::string& line : outcome.advice) PrintError(console, line);
+  if (options.format == OutputFormat::kJson) console.out << ReportJson(report, outcome) << "\n";
+  const std::string lost = LostOutput(console);
+  if (!lost.empty()) {
+    const Outcome lost_outcome = DecideOutcome(report, lost);
+    if (lost_outcome.exit_status != outcome.exit_status) PrintError(console, lost_outcome.error);
+    return lost_outcome.exit_status;
+  }
+  return outcome.exit_status;
 }
 
 }  // namespace lvmrevert::cli

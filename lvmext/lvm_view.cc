@@ -2,10 +2,35 @@
 
 #include <charconv>
 
-#include "lvmext/json_value.h"
+#include <nlohmann/json.hpp>
 
 namespace lvmrevert::cli {
 namespace {
+
+using Json = nlohmann::json;
+
+// Deeper than any report lvs prints; a document nested deeper is not one.
+constexpr int kMaxDepth = 64;
+struct TooDeep {};
+
+// Member `key` of `value` as a string; empty when `value` is not an object,
+// has no such member or the member is not a string (lvs prints every field as
+// a string).
+std::string StringAt(const Json& value, const char* key) {
+  if (!value.is_object()) return {};
+  const auto it = value.find(key);
+  return it != value.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] ".
+std::string WithoutExceptionId(const char* what) {
+  std::string message(what);
+  if (!message.empty() && message.front() == '[') {
+    const size_t end = message.find("] ");
+    if (end != std::string::npos) message.erase(0, end + 2);
+  }
+  return message;
+}
 
 uint64_t ToBytes(const std::string& text) {
   uint64_t value = 0;
@@ -43,30 +68,41 @@ bool LvRecord::has_tag(const std::string& tag) const {
 }
 
 StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
-  StatusOr<JsonValue> doc = ParseJson(lvs_json);
-  if (!doc.ok()) return doc.status().WithPrefix("reading lvs output");
-  const JsonValue* report = doc->Find("report");
-  if (report == nullptr || !report->is_array()) {
+  Json doc;
+  try {
+    doc = Json::parse(lvs_json, [](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxDepth) throw TooDeep{};
+      return true;
+    });
+  } catch (const Json::exception& e) {
+    return Status::Corruption("reading lvs output: JSON: " + WithoutExceptionId(e.what()));
+  } catch (const TooDeep&) {
+    return Status::Corruption("reading lvs output: JSON: nesting deeper than " +
+                              std::to_string(kMaxDepth) + " levels");
+  }
+  const auto report = doc.is_object() ? doc.find("report") : doc.end();
+  if (report == doc.end() || !report->is_array()) {
     return Status::Corruption("reading lvs output: no \"report\" array");
   }
   LvmView view;
-  for (const JsonValue& part : report->array()) {
-    const JsonValue* lvs = part.Find("lv");
-    if (lvs == nullptr || !lvs->is_array()) continue;
-    for (const JsonValue& lv : lvs->array()) {
+  for (const Json& part : *report) {
+    if (!part.is_object()) continue;
+    const auto lvs = part.find("lv");
+    if (lvs == part.end() || !lvs->is_array()) continue;
+    for (const Json& lv : *lvs) {
       LvRecord r;
-      r.vg_name = lv.StringAt("vg_name");
-      r.vg_uuid = lv.StringAt("vg_uuid");
-      r.vg_lock_type = lv.StringAt("vg_lock_type");
-      r.name = lv.StringAt("lv_name");
-      r.uuid = lv.StringAt("lv_uuid");
-      r.attr = lv.StringAt("lv_attr");
-      r.origin = lv.StringAt("origin");
-      r.segtype = lv.StringAt("segtype");
-      r.merging = IsSet(lv.StringAt("lv_merging"));
-      r.chunk_size_bytes = ToBytes(lv.StringAt("chunk_size"));
-      r.size_bytes = ToBytes(lv.StringAt("lv_size"));
-      r.tags = SplitTags(lv.StringAt("lv_tags"));
+      r.vg_name = StringAt(lv, "vg_name");
+      r.vg_uuid = StringAt(lv, "vg_uuid");
+      r.vg_lock_type = StringAt(lv, "vg_lock_type");
+      r.name = StringAt(lv, "lv_name");
+      r.uuid = StringAt(lv, "lv_uuid");
+      r.attr = StringAt(lv, "lv_attr");
+      r.origin = StringAt(lv, "origin");
+      r.segtype = StringAt(lv, "segtype");
+      r.merging = IsSet(StringAt(lv, "lv_merging"));
+      r.chunk_size_bytes = ToBytes(StringAt(lv, "chunk_size"));
+      r.size_bytes = ToBytes(StringAt(lv, "lv_size"));
+      r.tags = SplitTags(StringAt(lv, "lv_tags"));
       // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
       if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {
         r.name = r.name.substr(1, r.name.size() - 2);

@@ -1,3 +1,4 @@
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -37,6 +38,11 @@ int main(int argc, char** argv) {
     cli::ProcessLvmTools lvm;
     cli::InitramfsBootImage boot_image;
     cli::Environment env{view, MakeEngine, &dm, &lvm, cli::DmDevicePath, &boot_image};
+    console.err_columns = [] {
+      struct winsize size {};
+      return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? unsigned{size.ws_col} : 0u;
+    };
+    env.is_root = [] { return ::geteuid() == 0; };
     return cli::RunLvmRevert(argc, argv, console, env);
   } catch (...) {
     // RunLvmRevert turns exceptions into statuses; this is for whatever is

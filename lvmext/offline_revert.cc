@@ -15,7 +15,7 @@ class OfflineRevert final : public RevertSession {
   OfflineRevert(const Options& options, Console& console, Environment& env)
       : RevertSession(options, console, env) {
     report_.origin = options.origin_path;
-    report_.snapshot = options.cow_path;
+    report_.store = options.cow_path;
   }
 
  private:
@@ -64,9 +64,7 @@ class OfflineRevert final : public RevertSession {
     cow_ = std::move(cow).value();
     s = safety::CheckNoAliases(env_.view, origin_, cow_);
     if (!s.ok()) return s;
-    NoteBufferedIo(origin_);
-    NoteBufferedIo(cow_);
-    report_.direct_io = origin_.direct && cow_.direct;
+    NoteOpened(origin_, cow_);
 
     if (origin_.size_bytes % store::kSectorBytes != 0) {
       return Status::Refused("origin " + QuotedName(origin_.path) + " is " +

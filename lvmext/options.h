@@ -53,7 +53,10 @@ struct Options {
   bool verify = false;          // --verify: read back what was written
   bool compare = false;         // --compare: count what differs, write nothing
 
-  bool lvm_form() const { return origin_lv.has_value(); }
+  // VG/LV VG/SNAP, VG/SNAP alone (the origin found from LVM) or --restore.
+  bool lvm_form() const { return origin_lv.has_value() || snapshot_lv.has_value(); }
+  // The volume group the LVM form works in.
+  const std::string& vg() const { return origin_lv ? origin_lv->vg : snapshot_lv->vg; }
   bool restores() const { return !restore_path.empty(); }
   // Runs that only read the origin, so it may be in use.
   bool reads_origin_only() const { return compare || schedules(); }

@@ -1,9 +1,9 @@
 #include "lvmext/plan_output.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "core/store_format.h"
-#include "lvmext/json_writer.h"
 
 namespace lvmrevert::cli {
 namespace {
@@ -21,6 +21,23 @@ void DdLine(std::ostream& out, uint64_t seek, uint64_t skip, uint64_t count,
 std::string MiB(uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+uint64_t UsedHundredthsOfPercent(uint64_t used, uint64_t total) {
+  // Halving both keeps used * 10000 within 64 bits for any chunk count.
+  while (used > UINT64_MAX / 10000) {
+    used >>= 1;
+    total >>= 1;
+  }
+  return total == 0 ? 0 : used * 10000 / total;
+}
+
+std::string UsedPercent(uint64_t used, uint64_t total) {
+  const uint64_t hundredths = UsedHundredthsOfPercent(used, total);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu.%02llu", static_cast<unsigned long long>(hundredths / 100),
+                static_cast<unsigned long long>(hundredths % 100));
   return buf;
 }
 
@@ -57,21 +74,6 @@ void WriteRunList(std::ostream& out, const Plan& plan) {
         << run.length_bytes << " bytes\n";
     return true;
   });
-}
-
-std::string RunsJson(const Plan& plan) {
-  std::string out = "[";
-  plan.ForEachRun([&](const ChunkRun& run) {
-    if (out.size() > 1) out += ",";
-    JsonObject o;
-    o.Add("origin_chunk", run.origin_chunk)
-        .Add("cow_chunk", run.cow_chunk)
-        .Add("chunks", run.chunk_count)
-        .Add("bytes", run.length_bytes);
-    out += o.str();
-    return true;
-  });
-  return out + "]";
 }
 
 }  // namespace lvmrevert::cli

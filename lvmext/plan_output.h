@@ -16,10 +16,13 @@ void WriteDdScript(std::ostream& out, const Plan& plan);
 // A human-readable list, one run per line.
 void WriteRunList(std::ostream& out, const Plan& plan);
 
-// [{"origin_chunk":..,"cow_chunk":..,"chunks":..,"bytes":..},...]
-std::string RunsJson(const Plan& plan);
-
 // "12.45 MiB"
 std::string MiB(uint64_t bytes);
+
+// How full a store is, as lvs's Snap% shows it: hundredths of a percent of
+// `total` that `used` takes, rounded down (0 for an empty total).
+uint64_t UsedHundredthsOfPercent(uint64_t used, uint64_t total);
+// The same as text: "12.50".
+std::string UsedPercent(uint64_t used, uint64_t total);
 
 }  // namespace lvmrevert::cli

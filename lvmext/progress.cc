@@ -1,11 +1,13 @@
 #include "lvmext/progress.h"
 
 #include <cstdio>
+#include <vector>
+
+#include "lvmext/plan_output.h"
 
 namespace lvmrevert::cli {
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
 // A terminal is redrawn often; a log gets a line now and then.
 constexpr std::chrono::milliseconds kTerminalInterval(200);
 constexpr std::chrono::seconds kLogInterval(5);
@@ -24,28 +26,45 @@ std::string HoursMinutesSeconds(double seconds) {
 }  // namespace
 
 ProgressMeter::ProgressMeter(std::ostream& out, uint64_t total_bytes, bool terminal,
+                             std::function<unsigned()> columns,
                              std::function<Clock::time_point()> now)
-    : out_(out), total_bytes_(total_bytes), terminal_(terminal), now_(std::move(now)) {
+    : out_(out),
+      total_bytes_(total_bytes),
+      terminal_(terminal),
+      columns_(std::move(columns)),
+      now_(std::move(now)) {
   start_ = now_();
   last_draw_ = start_;
 }
 
-std::string ProgressMeter::Line(uint64_t done_bytes, uint64_t total_bytes, double seconds) {
+std::string ProgressMeter::Line(uint64_t done_bytes, uint64_t total_bytes, double seconds,
+                                unsigned max_columns) {
   const double percent = total_bytes == 0 ? 100.0 : 100.0 * static_cast<double>(done_bytes) /
                                                         static_cast<double>(total_bytes);
   const double rate = seconds > 0 ? static_cast<double>(done_bytes) / seconds : 0;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%3.0f%% %.1f MiB of %.1f MiB  %.1f MiB/s", percent,
-                static_cast<double>(done_bytes) / kMiB, static_cast<double>(total_bytes) / kMiB,
-                rate / kMiB);
-  std::string line = buf;
+  char percent_text[16];
+  std::snprintf(percent_text, sizeof percent_text, "%3.0f%%", percent);
+  const std::string bytes = MiB(done_bytes) + " of " + MiB(total_bytes);
+  const std::string rate_text = MiB(static_cast<uint64_t>(rate)) + "/s";
+  std::string time_left;
   if (done_bytes < total_bytes) {
-    line += rate > 0 ? "  ETA " + HoursMinutesSeconds(static_cast<double>(total_bytes - done_bytes) / rate)
-                     : "  ETA -:--";
+    time_left = rate > 0 ? "ETA " + HoursMinutesSeconds(static_cast<double>(total_bytes - done_bytes) / rate)
+                         : "ETA -:--";
   } else {
-    line += "  in " + HoursMinutesSeconds(seconds);
+    time_left = "in " + HoursMinutesSeconds(seconds);
   }
-  return line;
+  const std::string prefix = "lvm-revert: ";
+  const std::vector<std::string> candidates = {
+      prefix + percent_text + " " + bytes + "  " + rate_text + "  " + time_left,
+      prefix + percent_text + " " + bytes + "  " + time_left,
+      prefix + percent_text + "  " + time_left,
+      std::string(percent_text) + " " + time_left,
+  };
+  for (const std::string& line : candidates) {
+    if (max_columns == 0 || line.size() < max_columns) return line;
+  }
+  const std::string& shortest = candidates.back();
+  return shortest.substr(0, max_columns > 1 ? max_columns - 1 : 0);
 }
 
 void ProgressMeter::Update(uint64_t done_bytes) {
@@ -61,7 +80,8 @@ void ProgressMeter::Finish(uint64_t done_bytes) { Draw(done_bytes, true); }
 
 void ProgressMeter::Draw(uint64_t done_bytes, bool final) {
   const double seconds = std::chrono::duration<double>(now_() - start_).count();
-  const std::string line = "lvm-revert: " + Line(done_bytes, total_bytes_, seconds);
+  const std::string line =
+      Line(done_bytes, total_bytes_, seconds, terminal_ ? columns_() : 0u);
   if (terminal_) {
     // \r and clear to end of line: one line, redrawn in place.
     out_ << "\r" << line << "\x1b[K";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,14 +10,22 @@
 #include "core/plan.h"
 #include "core/status.h"
 #include "core/verify.h"
+#include "lvmext/lv_name.h"
 
 namespace lvmrevert::cli {
 
-enum class Result {
-  kReverted, kDryRun, kRefused, kFailed, kScheduled, kCancelled, kListed, kCompared
-};
+// What a run that succeeded did; a failure's result comes from its status
+// (see outcome.h).
+enum class Result { kReverted, kDryRun, kScheduled, kCancelled, kListed, kCompared };
 
 const char* ResultName(Result result);
+
+// A revert scheduled for boot (an LV tag on the snapshot).
+struct ScheduledRevert {
+  LvRef origin;
+  LvRef snapshot;
+  std::string when;  // "next-boot", "every-boot", "refused" or "command line"
+};
 
 // Another snapshot of the same origin, and what the revert costs it.
 struct SiblingReport {
@@ -28,11 +37,15 @@ struct SiblingReport {
 };
 
 struct Report {
-  Result result = Result::kRefused;
+  Result result = Result::kReverted;
   Status status;  // why, when not ok
-  std::string mode = "offline";  // or "lvm"
+  std::string mode = "offline";  // "lvm", "boot"
   std::string origin;
-  std::string snapshot;
+  std::string snapshot;  // VG/SNAP (the LVM form)
+  std::string store;     // the exception store read: a -cow device, an image, a backup
+  // How full the store is: chunks in use (header, areas, data) and in all.
+  std::optional<uint64_t> used_chunks;
+  std::optional<uint64_t> total_chunks;
   std::optional<uint64_t> chunk_size_bytes;
   std::optional<uint64_t> metadata_areas;
   std::optional<PlanTotals> totals;
@@ -48,10 +61,9 @@ struct Report {
   std::string backup_snapshot;  // --backup-snapshot: VG/NAME, once created
   std::optional<uint64_t> verified_bytes;  // --verify
   std::optional<CompareResult> compare;    // --compare
+  std::optional<std::vector<ScheduledRevert>> scheduled_reverts;  // --list-scheduled
+  std::shared_ptr<const Plan> plan;  // a dry run's, for its JSON
   double elapsed_seconds = 0;
 };
-
-// One JSON object; with a plan, its runs are listed under "plan".
-std::string ReportJson(const Report& report, const Plan* plan);
 
 }  // namespace lvmrevert::cli

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -50,7 +51,6 @@ Report RevertSession::Run() {
   Status s = engine.status();
   if (engine.ok()) {
     engine_ = std::move(engine->engine);
-    report_.io_engine = engine_->name();
     if (!engine->note.empty()) Note(engine->note);
     s = PrepareAndExecute();
   }
@@ -63,20 +63,13 @@ Report RevertSession::Run() {
   }
   report_.device_written = copy_stats_.writes > 0;
   if (options_.backup_snapshot_created && report_.device_written) {
-    report_.backup_snapshot = options_.origin_lv->vg + "/" + options_.backup_snapshot;
+    report_.backup_snapshot = options_.vg() + "/" + options_.backup_snapshot;
   }
   report_.status = s;
-  if (!s.ok()) {
-    // Only a failure after writing began, or an I/O error, is a failure;
-    // everything else was a refusal to start.
-    report_.result = s.code() == StatusCode::kIncomplete || s.code() == StatusCode::kIOError
-                         ? Result::kFailed
-                         : Result::kRefused;
-  }
   report_.elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (options_.format == OutputFormat::kJson) {
-    console_.out << ReportJson(report_, options_.dry_run && plan_ ? &*plan_ : nullptr) << "\n";
+  if (options_.dry_run && plan_ && options_.format == OutputFormat::kJson) {
+    report_.plan = std::make_shared<const Plan>(std::move(*plan_));
   }
   return std::move(report_);
 }
@@ -94,6 +87,10 @@ Status RevertSession::LoadPlan(const DeviceFile& cow, uint64_t origin_bytes) {
   const store::Geometry geometry = store->geometry();
   report_.chunk_size_bytes = geometry.chunk_size_bytes();
   report_.metadata_areas = store->metadata_areas;
+  // As the kernel counts for Snap%: every chunk up to the next it would
+  // allocate (header and areas included), of the whole chunks the store holds.
+  report_.used_chunks = geometry.NthDataChunk(store->exceptions.size());
+  report_.total_chunks = store->store_chunks;
   StatusOr<Plan> plan =
       Plan::Build(std::move(store->exceptions), geometry.chunk_size_bytes(), origin_bytes);
   if (!plan.ok()) return plan.status().WithPrefix("snapshot store " + QuotedName(cow.path));
@@ -113,7 +110,9 @@ void RevertSession::PrintPlan(const std::string& store_label, const std::string&
     case OutputFormat::kText:
       Say("Snapshot store " + store_label + ": " + std::to_string(*report_.chunk_size_bytes) +
           "-byte chunks, " + std::to_string(t.exceptions) + " exceptions in " +
-          std::to_string(*report_.metadata_areas) + " metadata areas.");
+          std::to_string(*report_.metadata_areas) + " metadata areas; " +
+          std::to_string(*report_.used_chunks) + " of " + std::to_string(*report_.total_chunks) +
+          " chunks used (" + UsedPercent(*report_.used_chunks, *report_.total_chunks) + "%).");
       Say("Plan: " + std::to_string(t.runs) + " runs, " + std::to_string(t.bytes) + " bytes (" +
           MiB(t.bytes) + ") to write to " + origin_label + ".");
       if (options_.verbosity > 0 && !options_.quiet) WriteRunList(console_.out, *plan_);
@@ -205,7 +204,7 @@ Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
   CopyOptions options;
   options.on_progress = [](uint64_t) { MaybeDebugPause("backing-up"); };
   options.check_continue = StopIfInterrupted;
-  Status s = WriteBackup(*plan_, *engine_, origin.fd.get(), backup_fd_.get(), options);
+  Status s = WriteBackup(*plan_, DataEngine(), origin.fd.get(), backup_fd_.get(), options);
   // The file is durable; so must its name be, before the origin is touched.
   if (s.ok()) {
     const std::string dir = DirectoryOf(options_.backup_path);
@@ -227,8 +226,8 @@ Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
 Status RevertSession::VerifyCopy(const DeviceFile& cow, const DeviceFile& origin,
                                  const WriteLog& log) {
   FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
-                                origin.direct ? engine_.get() : nullptr);
-  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
+                                origin.direct ? &DataEngine() : nullptr);
+  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? &DataEngine() : nullptr);
   StatusOr<VerifyResult> v = VerifyWritten(log, origin_source, *plan_, store_source);
   if (!v.ok()) return Status::Incomplete(v.status().message());
   report_.verified_bytes = v->verified_bytes;
@@ -244,8 +243,8 @@ Status RevertSession::VerifyCopy(const DeviceFile& cow, const DeviceFile& origin
 
 Status RevertSession::CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin) {
   FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
-                                origin.direct ? engine_.get() : nullptr);
-  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? engine_.get() : nullptr);
+                                origin.direct ? &DataEngine() : nullptr);
+  FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? &DataEngine() : nullptr);
   StatusOr<CompareResult> c = ComparePlan(*plan_, store_source, origin_source);
   if (!c.ok()) return c.status();
   report_.compare = *c;
@@ -279,7 +278,8 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
   }
   std::optional<ProgressMeter> progress;
   if (!options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
-    progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal);
+    progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal,
+                     console_.err_columns);
   }
   copy_options.on_progress = [&progress](uint64_t bytes) {
     if (progress) progress->Update(bytes);
@@ -292,7 +292,7 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
       written.Record(offset, data);
     };
   }
-  Status s = CopyPlan(*plan_, *engine_, cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
+  Status s = CopyPlan(*plan_, DataEngine(), cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
   report_.bytes_written = copy_stats_.bytes_written;
   if (progress) progress->Finish(copy_stats_.bytes_written);
   if (s.ok() && options_.verify) s = VerifyCopy(cow, origin, written);
@@ -312,10 +312,35 @@ void RevertSession::Warn(const std::string& line) {
   report_.warnings.push_back(line);
 }
 
-void RevertSession::NoteBufferedIo(const DeviceFile& file) {
-  if (!file.direct) {
-    Note(QuotedName(file.path) + " refused O_DIRECT; using buffered I/O with a flush at the end");
-  }
+namespace {
+
+std::string DeviceNumbers(const DeviceFile& file) {
+  const dev_t dev = file.is_block_device ? file.rdev : file.dev;
+  return std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+}
+
+std::string Described(const char* role, const DeviceFile& file) {
+  return std::string(role) + " " + QuotedName(file.path) +
+         (file.is_block_device ? ": block device " + DeviceNumbers(file)
+                               : ": file, inode " + std::to_string(file.ino) + " on device " +
+                                     DeviceNumbers(file)) +
+         ", " + std::to_string(file.size_bytes) + " bytes, O_DIRECT " +
+         (file.direct ? "on" : "off (refused; buffered I/O with a flush at the end)");
+}
+
+}  // namespace
+
+void RevertSession::NoteOpened(const DeviceFile& origin, const DeviceFile& store) {
+  report_.store = store.path;
+  report_.direct_io = origin.direct && store.direct;
+  Note(Described("origin", origin));
+  Note(Described("store", store));
+  Note(std::string("I/O engine ") + engine_->name() + ", queue depth " + std::to_string(engine_->queue_depth()));
+}
+
+IoEngine& RevertSession::DataEngine() {
+  report_.io_engine = engine_->name();
+  return *engine_;
 }
 
 }  // namespace lvmrevert::cli

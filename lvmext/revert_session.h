@@ -67,7 +67,11 @@ class RevertSession {
   void Note(const std::string& line);
   // Always, on stderr, and in the JSON report.
   void Warn(const std::string& line);
-  void NoteBufferedIo(const DeviceFile& file);
+  // The files about to be read and written: their paths and O_DIRECT for
+  // the report, and under -v their device numbers.
+  void NoteOpened(const DeviceFile& origin, const DeviceFile& store);
+  // The engine, recorded in the report as the one that moved data.
+  IoEngine& DataEngine();
 
   const Options& options_;
   Console& console_;

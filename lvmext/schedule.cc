@@ -1,7 +1,6 @@
 #include "lvmext/schedule.h"
 
 #include "lvmext/boot_tags.h"
-#include "lvmext/json_writer.h"
 #include "lvmext/lvm_view.h"
 
 namespace lvmrevert::cli {
@@ -27,7 +26,7 @@ StatusOr<std::vector<ScheduledRevert>> ListScheduled(LvmTools& lvm) {
 Report RunCancel(const Options& options, Console& console, Environment& env) {
   Report report;
   report.mode = "lvm";
-  report.origin = options.origin_lv->full();
+  report.origin = options.origin_lv ? options.origin_lv->full() : "";
   report.snapshot = options.snapshot_lv->full();
   if (env.lvm == nullptr) {
     report.status = Status::Refused("--cancel needs the LVM tools");
@@ -40,8 +39,9 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     return report;
   }
   const LvRecord* snap = view->Find(options.snapshot_lv->lv);
-  if (snap == nullptr || !snap->is_old_style_snapshot() || snap->origin != options.origin_lv->lv ||
-      options.origin_lv->vg != options.snapshot_lv->vg) {
+  if (snap != nullptr && !options.origin_lv) report.origin = snap->vg_name + "/" + snap->origin;
+  if (snap == nullptr || !snap->is_old_style_snapshot() ||
+      (options.origin_lv && snap->origin != options.origin_lv->lv)) {
     report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
     return report;
   }
@@ -61,8 +61,6 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
                   << report.snapshot << " at boot.\n";
     }
   }
-  if (!report.status.ok()) report.result = Result::kRefused;
-  if (options.format == OutputFormat::kJson) console.out << ReportJson(report, nullptr) << "\n";
   return report;
 }
 
@@ -79,18 +77,8 @@ Report RunListScheduled(const Options& options, Console& console, Environment& e
     return report;
   }
   report.result = Result::kListed;
-  if (options.format == OutputFormat::kJson) {
-    std::string items = "[";
-    for (const ScheduledRevert& s : *scheduled) {
-      JsonObject o;
-      o.Add("origin", s.origin.full()).Add("snapshot", s.snapshot.full()).Add("when", s.when);
-      items += (items.size() > 1 ? "," : "") + o.str();
-    }
-    JsonObject json;
-    json.AddRaw("scheduled", items + "]");
-    console.out << json.str() << "\n";
-    return report;
-  }
+  report.scheduled_reverts = *scheduled;
+  if (options.format == OutputFormat::kJson) return report;
   if (scheduled->empty()) {
     if (!options.quiet) console.out << "No revert is scheduled for boot.\n";
     return report;

@@ -14,12 +14,6 @@
 
 namespace lvmrevert::cli {
 
-struct ScheduledRevert {
-  LvRef origin;
-  LvRef snapshot;
-  std::string when;  // "next-boot", "every-boot" or "refused"
-};
-
 // Every snapshot in every VG that carries a schedule tag (next-boot first
 // when one carries both).
 StatusOr<std::vector<ScheduledRevert>> ListScheduled(LvmTools& lvm);

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "lvmext/boot_tags.h"
+#include "tests/unit/json_output.h"
 #include "tests/unit/lvm_form_fixture.h"
 
 namespace lvmrevert::cli {
@@ -143,8 +144,10 @@ TEST_F(BootScheduleTest, ListScheduledInTextAndJson) {
   EXPECT_EQ(Run({"--list-scheduled"}), kExitDone);
   EXPECT_EQ(out_.str(), "vg/lv <- vg/snap  next-boot\n");
   EXPECT_EQ(Run({"--list-scheduled", "--json"}), kExitDone);
-  EXPECT_EQ(out_.str(),
-            "{\"scheduled\":[{\"origin\":\"vg/lv\",\"snapshot\":\"vg/snap\",\"when\":\"next-boot\"}]}\n");
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["result"], "listed");
+  EXPECT_EQ(j["scheduled_reverts"], nlohmann::json::parse(
+                                        R"([{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot"}])"));
   Tag("");
   EXPECT_EQ(Run({"--list-scheduled"}), kExitDone);
   EXPECT_EQ(out_.str(), "No revert is scheduled for boot.\n");

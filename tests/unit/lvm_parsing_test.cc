@@ -4,7 +4,6 @@
 #include <sys/sysmacros.h>
 
 #include "lvmext/dm_table.h"
-#include "lvmext/json_value.h"
 #include "lvmext/lv_name.h"
 #include "lvmext/lvm_tools.h"
 #include "lvmext/lvm_view.h"
@@ -117,16 +116,19 @@ TEST(LvmViewTest, RejectsWhatIsNotAReport) {
   EXPECT_FALSE(LvmView::Parse("{\"report\":[{\"lv\":[{\"lv_name\":\"a\"}]}").ok());
 }
 
-TEST(JsonTest, HandlesEscapesNestingAndGarbage) {
-  auto v = ParseJson(R"({"a":"x\"y\\z\u0041","b":[1,-2.5e3,true,null,{}],"c":{"d":"e"}})");
-  ASSERT_TRUE(v.ok()) << v.status().message();
-  EXPECT_EQ(v->StringAt("a"), "x\"y\\zA");
-  EXPECT_EQ(v->Find("b")->array().size(), 5u);
-  EXPECT_EQ(v->Find("c")->StringAt("d"), "e");
-  EXPECT_FALSE(ParseJson("{\"a\":\"\\u12\"}").ok());
-  EXPECT_FALSE(ParseJson("[1,2").ok());
-  EXPECT_FALSE(ParseJson("{} x").ok());
-  EXPECT_FALSE(ParseJson(std::string(100, '[')).ok());  // too deep
+TEST(LvmViewTest, ReadsEscapesAndRejectsGarbage) {
+  auto view = LvmView::Parse(
+      R"({"report":[{"lv":[{"lv_name":"a\u0041", "lv_tags":"x\"y,z\\w", "lv_size":"1"}]},1,{}]})");
+  ASSERT_TRUE(view.ok()) << view.status().message();
+  ASSERT_EQ(view->lvs().size(), 1u);
+  EXPECT_EQ(view->lvs()[0].name, "aA");
+  EXPECT_TRUE(view->lvs()[0].has_tag("x\"y"));
+  EXPECT_TRUE(view->lvs()[0].has_tag("z\\w"));
+  EXPECT_THAT(LvmView::Parse("{\"report\":[{\"lv\":[{\"lv_name\":\"\\u12\"}]}]}").status().message(),
+              HasSubstr("reading lvs output: JSON: "));
+  EXPECT_FALSE(LvmView::Parse("{\"report\":[]} x").ok());
+  EXPECT_THAT(LvmView::Parse(std::string(100, '[')).status().message(),
+              HasSubstr("nesting deeper than 64 levels"));
 }
 
 TEST(LvmConfigTest, ReadsLvmconfigOutput) {
