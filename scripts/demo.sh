@@ -4,7 +4,7 @@
 # and show that the result matches what the snapshot showed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/scripts/setup.sh"
+"$top/scripts/setup.sh" build
 "$top/scripts/build.sh" >/dev/null
 
 example=$top/tests/data/fixtures/c4k-scatter
