@@ -242,7 +242,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostre
     return BadCommandLine(err, "--backup-snapshot is the LVM form's; offline, use --backup FILE");
   }
   if (offline && lvm) {
-    return BadCommandLine(err, "give either VG/LV VG/SNAP or --cow and --origin, not both");
+    return BadCommandLine(err, "unexpected argument '" + origin_arg +
+                                   "': give either VG/LV VG/SNAP or --cow and --origin, not both");
   }
   if (!offline && !lvm) {
     return BadCommandLine(err, "give the origin and its snapshot: VG/LV VG/SNAP "

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lvmext/interrupt.h"
+
 namespace lvmrevert::cli {
 namespace {
 
@@ -27,8 +29,15 @@ Status Confirm(Console& console, const std::string& question) {
     console.err << question << " [y/n]: " << std::flush;
     const std::optional<std::string> line = console.read_line();
     if (!line) {
+      // A signal (Ctrl-C) ends the read as end of input does; say which.
+      const int signo = InterruptSignal();
+      if (signo != 0) {
+        console.err << "\n";
+        return Status::Refused("revert aborted: interrupted at the prompt (signal " +
+                               std::to_string(signo) + "); nothing was written");
+      }
       console.err << "[n]\n";
-      return Status::Refused("revert aborted: no answer");
+      return Status::Refused("revert aborted: no answer (end of input); nothing was written");
     }
     const std::string answer = Trimmed(*line);
     if (answer == "y" || answer == "yes") return Status::Ok();

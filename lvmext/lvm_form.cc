@@ -173,6 +173,28 @@ class LvmRevert final : public RevertSession {
       return Status::Ok();
     }
     if (options_.schedules()) return Schedule();
+    Status s = NothingToRevert(origin_path_) ? Status::Ok() : ConfirmAndCopy();
+    if (!s.ok() || restoring_) return s;
+    s = CheckStillValid();
+    if (!s.ok()) return s;
+
+    if (options_.remove_snapshot) {
+      // lvremove takes the VG lock itself, and our exclusive opens would
+      // keep it from deactivating the snapshot.
+      CloseDevices();
+      lock_.Release();
+      s = env_.lvm->RemoveLv(snapshot_ref_);
+      if (!s.ok()) {
+        return Status::Incomplete(s.message() + " (the revert itself is complete)");
+      }
+      report_.snapshot_removed = true;
+      Say("Removed " + snapshot_ref_.full() + ".");
+    }
+    return Status::Ok();
+  }
+
+  // The prompt, the suspend (unless -y took it already), the copy.
+  Status ConfirmAndCopy() {
     Status s;
     if (restoring_) {
       // No snapshot is read: nothing to suspend; the file is ours alone.
@@ -195,22 +217,6 @@ class LvmRevert final : public RevertSession {
     Say("Reverted " + origin_path_ + ": wrote " + std::to_string(report_.bytes_written) +
         " bytes (" + MiB(report_.bytes_written) + ") in " +
         std::to_string(plan_->totals().runs) + " runs and flushed.");
-    if (restoring_) return Status::Ok();
-    s = CheckStillValid();
-    if (!s.ok()) return s;
-
-    if (options_.remove_snapshot) {
-      // lvremove takes the VG lock itself, and our exclusive opens would
-      // keep it from deactivating the snapshot.
-      CloseDevices();
-      lock_.Release();
-      s = env_.lvm->RemoveLv(snapshot_ref_);
-      if (!s.ok()) {
-        return Status::Incomplete(s.message() + " (the revert itself is complete)");
-      }
-      report_.snapshot_removed = true;
-      Say("Removed " + snapshot_ref_.full() + ".");
-    }
     return Status::Ok();
   }
 

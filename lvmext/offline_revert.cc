@@ -85,6 +85,7 @@ class OfflineRevert final : public RevertSession {
       Say("Dry run: nothing was written.");
       return Status::Ok();
     }
+    if (NothingToRevert(QuotedName(origin_.path))) return Status::Ok();
     Status s = ConfirmRevert(QuotedName(origin_.path), QuotedName(cow_.path));
     if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);

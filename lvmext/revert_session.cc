@@ -120,6 +120,14 @@ void RevertSession::PrintPlan(const std::string& store_label, const std::string&
   }
 }
 
+bool RevertSession::NothingToRevert(const std::string& origin_label) {
+  if (plan_->totals().runs != 0) return false;
+  report_.result = Result::kReverted;
+  Say("Nothing to revert: the store holds no saved chunks, so " + origin_label +
+      " already shows what it holds. Nothing was written.");
+  return true;
+}
+
 Status RevertSession::ConfirmRevert(const std::string& origin_label,
                                     const std::string& snapshot_label) {
   const PlanTotals& totals = plan_->totals();

@@ -55,6 +55,8 @@ class RevertSession {
   Status PrepareBackup();
   // --compare: the plan's chunks on the store against the origin.
   Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
+  // An empty plan: says so, and the run is done without a prompt or a write.
+  bool NothingToRevert(const std::string& origin_label);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
   Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
   // Copies plan_ from the store to the origin, with progress; stops when a

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <fcntl.h>
+
+#include <csignal>
 #include <unistd.h>
 
 #include <cstring>
@@ -28,6 +30,7 @@ namespace lvmrevert::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using lvmrevert::testing::FakeSystemView;
 using lvmrevert::testing::FillChunk;
@@ -137,6 +140,8 @@ class CliTest : public ::testing::Test {
     Console console{out_fails_ ? failing_ : out_, err_fails_ ? failing_ : err_, stdin_is_terminal_,
                     stderr_is_terminal_,
                     [this]() -> std::optional<std::string> {
+                      // Ctrl-C at the prompt: the signal ends the read.
+                      if (interrupt_at_prompt_) std::raise(SIGINT);
                       if (answers_.empty()) return std::nullopt;
                       std::string a = answers_.front();
                       answers_.pop_front();
@@ -197,6 +202,7 @@ class CliTest : public ::testing::Test {
   bool stdin_is_terminal_ = false;
   bool stderr_is_terminal_ = false;
   std::deque<std::string> answers_;
+  bool interrupt_at_prompt_ = false;
   int fail_write_nth_ = -1;
   std::optional<IoOp> throw_on_;
   std::optional<uint64_t> corrupt_at_;
@@ -234,8 +240,66 @@ TEST_F(CliTest, CowWithoutOriginIsBadCommandLine) {
 
 TEST_F(CliTest, UnknownOptionIsBadCommandLine) {
   EXPECT_EQ(Run(Paths({"--frobnicate"})), kExitBadCommandLine);
-  EXPECT_THAT(err_.str(), HasSubstr("--frobnicate"));
+  EXPECT_EQ(err_.str(), "lvm-revert: unknown option --frobnicate (see --help)\n");
   ExpectOriginUnchanged();
+}
+
+// A typo of a known option names the typo, not what it left missing.
+TEST_F(CliTest, TypoOfAnOptionIsNamed) {
+  EXPECT_EQ(Run({"--cwo", cow_path_, "--origin", origin_path_, "-y"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: unknown option --cwo (see --help)\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, ExtraArgumentIsNamed) {
+  EXPECT_EQ(Run(Paths({"-y", "stray"})), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: unexpected argument 'stray': give either VG/LV VG/SNAP or "
+                        "--cow and --origin, not both\n");
+  EXPECT_EQ(Run({"a/b", "c/d", "e/f"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: unexpected argument 'e/f': give VG/LV VG/SNAP, VG/SNAP, or "
+                        "--cow STORE --origin PATH\n");
+  ExpectOriginUnchanged();
+}
+
+// CLI11's own messages (validators, ranges) carry the prefix too, on one line.
+TEST_F(CliTest, EveryCommandLineMessageStartsWithTheProgramName) {
+  const std::vector<std::vector<std::string>> bad = {
+      Paths({"--queue-depth", "0"}), Paths({"--io-engine", "aio"}), Paths({"--format", "xml"}),
+      Paths({"--queue-depth"}),      Paths({"--format", "dd", "--json=x"}), {"--cow"},
+      {"--origin", "x"},             {},                                  {"a/b", "c/d", "--cow", "x"},
+      Paths({"--reportformat", "basic"})};
+  for (const auto& args : bad) {
+    EXPECT_EQ(Run(args), kExitBadCommandLine) << ::testing::PrintToString(args);
+    const std::string err = err_.str();
+    EXPECT_THAT(err, StartsWith("lvm-revert: ")) << ::testing::PrintToString(args);
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_EQ(out_.str(), "");
+  }
+  EXPECT_EQ(Run(Paths({"--queue-depth", "0"})), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: --queue-depth: Value 0 not in range 1 to 1024\n");
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, ReportformatJsonIsJson) {
+  EXPECT_EQ(Run(Paths({"--dry-run", "--reportformat", "json"})), kExitDone);
+  nlohmann::json a = OneJsonObject(out_.str());
+  EXPECT_EQ(Run(Paths({"--dry-run", "--json"})), kExitDone);
+  nlohmann::json b = OneJsonObject(out_.str());
+  a.erase("elapsed_seconds");
+  b.erase("elapsed_seconds");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a["result"], "dry-run");
+}
+
+// With --json, stdout holds one object even for a bad command line.
+TEST_F(CliTest, BadCommandLineWithJsonIsOneObject) {
+  EXPECT_EQ(Run({"--json", "--cwo", "x"}), kExitBadCommandLine);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["result"], "bad-command-line");
+  EXPECT_EQ(j["exit_status"], 3);
+  EXPECT_EQ(j["error"], nlohmann::json::parse(
+                            R"j({"kind":"bad-command-line","message":"unknown option --cwo (see --help)"})j"));
+  EXPECT_EQ(err_.str(), "lvm-revert: unknown option --cwo (see --help)\n");
 }
 
 TEST_F(CliTest, UnknownFormatIsBadCommandLine) {
@@ -251,8 +315,78 @@ TEST_F(CliTest, JsonAndFormatTogetherIsBadCommandLine) {
 
 TEST_F(CliTest, QuietAndVerboseTogetherIsBadCommandLine) {
   EXPECT_EQ(Run(Paths({"-q", "-v", "-y"})), kExitBadCommandLine);
-  EXPECT_THAT(err_.str(), HasSubstr("-q/--quiet and -v/--verbose contradict each other"));
+  EXPECT_EQ(err_.str(), "lvm-revert: -q/--quiet and -v/--verbose contradict each other\n");
   ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, VerboseNamesEngineQueueDepthDirectIoAndDeviceNumbers) {
+  EXPECT_EQ(Run(Paths({"-y", "-v", "--io-engine", "psync"})), kExitDone);
+  struct stat origin_st {}, cow_st {};
+  ASSERT_EQ(::stat(origin_path_.c_str(), &origin_st), 0);
+  ASSERT_EQ(::stat(cow_path_.c_str(), &cow_st), 0);
+  const auto numbers = [](dev_t d) {
+    return std::to_string(major(d)) + ":" + std::to_string(minor(d));
+  };
+  const std::string err = err_.str();
+  // tmpfs refuses O_DIRECT, other filesystems take it: either is reported.
+  EXPECT_THAT(err, ::testing::ContainsRegex(
+                       "lvm-revert: note: origin " + origin_path_ + ": file, inode " +
+                       std::to_string(origin_st.st_ino) + " on device " + numbers(origin_st.st_dev) +
+                       ", 262144 bytes, O_DIRECT (on|off)"));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: store " + cow_path_ + ": file, inode " +
+                             std::to_string(cow_st.st_ino) + " on device " + numbers(cow_st.st_dev)));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: I/O engine psync, queue depth 1\n"));
+  ExpectOriginReverted();
+  // Without -v, none of it.
+  EXPECT_EQ(Run(Paths({"-y", "--io-engine", "psync"})), kExitDone);
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliTest, CtrlCAtThePromptSaysInterrupted) {
+  stdin_is_terminal_ = true;
+  interrupt_at_prompt_ = true;
+  EXPECT_EQ(Run(Paths()), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("[y/n]: \nlvm-revert: revert aborted: interrupted at the prompt "
+                                    "(signal 2); nothing was written\n"));
+  ExpectOriginUnchanged();
+  // End of input (Ctrl-D) is no answer, not an interruption.
+  interrupt_at_prompt_ = false;
+  EXPECT_EQ(Run(Paths()), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("[y/n]: [n]\nlvm-revert: revert aborted: no answer (end of "
+                                    "input); nothing was written\n"));
+  ExpectOriginUnchanged();
+}
+
+TEST_F(CliTest, EmptyStoreSaysNothingToRevertWithoutAPrompt) {
+  WriteStore(StoreBuilder(8));
+  stdin_is_terminal_ = true;  // a prompt would read no answer and refuse
+  EXPECT_EQ(Run(Paths()), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Nothing to revert: the store holds no saved chunks, so " +
+                                    origin_path_ + " already shows what it holds. Nothing was "
+                                    "written.\n"));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("Reverted")));
+  EXPECT_EQ(err_.str(), "");
+  ExpectOriginUnchanged();
+  EXPECT_EQ(Run(Paths({"--json"})), kExitDone);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["result"], "reverted");
+  EXPECT_EQ(j["bytes"], 0);
+  EXPECT_EQ(j["bytes_written"], 0);
+  EXPECT_EQ(j["io_engine"], nullptr);
+}
+
+TEST_F(CliTest, PlanShowsHowFullTheStoreIs) {
+  // 6 exceptions in one area: the kernel's next free chunk is 8 (header,
+  // area, six data chunks), of the store's whole chunks.
+  EXPECT_EQ(Run(Paths({"--dry-run"})), kExitDone);
+  const uint64_t store_chunks = ReadFile(cow_path_).size() / kChunk;
+  EXPECT_THAT(out_.str(), HasSubstr("6 exceptions in 1 metadata areas; 8 of " +
+                                    std::to_string(store_chunks) + " chunks used ("));
+  EXPECT_EQ(Run(Paths({"--dry-run", "--json"})), kExitDone);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["used_chunks"], 8);
+  EXPECT_EQ(j["total_chunks"], store_chunks);
+  EXPECT_EQ(j["used_percent"], static_cast<double>(800 * 100 / store_chunks) / 100);
 }
 
 // --- the revert ---------------------------------------------------------------

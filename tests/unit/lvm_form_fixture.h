@@ -147,6 +147,7 @@ class LvmFormTest : public ::testing::Test {
                     &dm_, &lvm_,
                     [this](const std::string& name, dev_t) { return Path(name); },
                     boot_image_, dir_.File("cmdline"), dir_.File("run")};
+    env.is_root = [this] { return is_root_; };
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
   }
 
@@ -172,6 +173,7 @@ class LvmFormTest : public ::testing::Test {
   std::ostringstream out_;
   std::ostringstream err_;
   bool stdin_is_terminal_ = false;
+  bool is_root_ = true;
   std::vector<std::string> answers_;
   BootImage* boot_image_ = nullptr;
 };

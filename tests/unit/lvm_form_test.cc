@@ -41,6 +41,74 @@ TEST_F(LvmFormTest, DevPathFormWorks) {
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
 }
 
+TEST_F(LvmFormTest, DevMapperNamesWork) {
+  EXPECT_EQ(Run({"-y", "/dev/mapper/vg-lv", "/dev/mapper/vg-snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+}
+
+TEST_F(LvmFormTest, DevMapperNamesOfLayersAreABadCommandLine) {
+  EXPECT_EQ(Run({"-y", "/dev/mapper/vg-lv-real", "vg/snap"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: '/dev/mapper/vg-lv-real' is not the device of an LV "
+                        "(/dev/mapper/VG-LV)\n");
+  EXPECT_EQ(Run({"-y", "/dev/mapper/vglv", "vg/snap"}), kExitBadCommandLine);
+  EXPECT_TRUE(dm_.calls.empty());
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
+// As lvconvert --merge VG/SNAP: the origin is the one LVM records.
+TEST_F(LvmFormTest, SnapshotAloneInfersItsOrigin) {
+  EXPECT_EQ(Run({"-y", "--json", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["origin"], "vg/lv");
+  EXPECT_EQ(j["snapshot"], "vg/snap");
+}
+
+TEST_F(LvmFormTest, OneNameThatIsNoSnapshotIsRefused) {
+  ExpectRefusedUnchanged({"-y", "vg/lv"}, "vg/lv is not an old-style snapshot, so it has no origin "
+                                          "to revert (give VG/LV VG/SNAP)");
+  ExpectRefusedUnchanged({"-y", "vg/nosuch"}, "logical volume vg/nosuch not found");
+}
+
+TEST_F(LvmFormTest, OwnSnapshotIsABadCommandLine) {
+  EXPECT_EQ(Run({"-y", "vg/snap", "/dev/vg/snap"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/snap cannot be its own snapshot\n");
+  EXPECT_TRUE(dm_.calls.empty());
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
+TEST_F(LvmFormTest, NotRootSaysSoBeforeTouchingLvm) {
+  is_root_ = false;
+  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: must be run as root: the LVM form takes LVM's lock and works "
+                        "on device-mapper devices (the offline form, --cow/--origin, works on "
+                        "image files as any user)\n");
+  EXPECT_EQ(lvm_.reports, 0);
+  EXPECT_TRUE(dm_.calls.empty());
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
+TEST_F(LvmFormTest, VerboseNamesTheLockFileAndDeviceNumbers) {
+  EXPECT_EQ(Run({"-y", "-v", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  const std::string err = err_.str();
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: holding " + config_dir_ + "/V_vg\n"));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: origin " + Path("vg-lv") + ": file, inode "));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: store " + Path("vg-snap-cow") + ": file, inode "));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: I/O engine psync, queue depth 1\n"));
+  EXPECT_THAT(err, HasSubstr("lvm-revert: note: suspended vg-snap\n"));
+}
+
+TEST_F(LvmFormTest, EmptySnapshotSaysNothingToRevertWithoutAPrompt) {
+  WriteFile(Path("vg-snap-cow"), StoreBuilder(8).Build());
+  stdin_is_terminal_ = true;  // a prompt would read no answer and refuse
+  EXPECT_EQ(Run({"vg/lv", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Nothing to revert: the store holds no saved chunks, so " +
+                                    Path("vg-lv") + " already shows what it holds."));
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_TRUE(dm_.calls.empty());
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+}
+
 TEST_F(LvmFormTest, DryRunSuspendsAndWritesNothing) {
   AddSibling(200, {3});
   EXPECT_EQ(Run({"--dry-run", "--json", "vg/lv", "vg/snap"}), kExitDone) << err_.str();

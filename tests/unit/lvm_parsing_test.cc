@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/sysmacros.h>
 
+#include <sstream>
+
+#include "lvmext/command_line.h"
 #include "lvmext/dm_table.h"
 #include "lvmext/lv_name.h"
 #include "lvmext/lvm_tools.h"
@@ -38,6 +41,31 @@ TEST(LvNameTest, RejectsWhatLvmRejects) {
   }
   EXPECT_FALSE(IsValidLvmName(std::string(128, 'a')));
   EXPECT_TRUE(IsValidLvmName(std::string(127, 'a')));
+}
+
+// The spellings of an LV that LVM accepts, as the command line takes them.
+TEST(LvNameTest, CommandLineTakesVgLvDevAndDevMapperNames) {
+  const auto parse = [](std::vector<const char*> args) {
+    args.insert(args.begin(), "lvm-revert");
+    std::ostringstream out, err;
+    return ParseCommandLine(static_cast<int>(args.size()), args.data(), out, err);
+  };
+  const ParsedCommandLine mapper = parse({"/dev/mapper/my--vg-data--1", "my-vg/snap"});
+  ASSERT_TRUE(mapper.options) << mapper.error;
+  EXPECT_EQ(*mapper.options->origin_lv, (LvRef{"my-vg", "data-1"}));
+  EXPECT_EQ(*mapper.options->snapshot_lv, (LvRef{"my-vg", "snap"}));
+  const ParsedCommandLine dev = parse({"/dev/my-vg/data-1", "/dev/mapper/my--vg-s--1"});
+  ASSERT_TRUE(dev.options) << dev.error;
+  EXPECT_EQ(*dev.options->origin_lv, (LvRef{"my-vg", "data-1"}));
+  EXPECT_EQ(*dev.options->snapshot_lv, (LvRef{"my-vg", "s-1"}));
+  const ParsedCommandLine alone = parse({"/dev/mapper/my--vg-s--1"});
+  ASSERT_TRUE(alone.options) << alone.error;
+  EXPECT_FALSE(alone.options->origin_lv);
+  EXPECT_EQ(*alone.options->snapshot_lv, (LvRef{"my-vg", "s-1"}));
+  const ParsedCommandLine layer = parse({"/dev/mapper/my--vg-data--1-cow", "my-vg/snap"});
+  EXPECT_FALSE(layer.options);
+  EXPECT_EQ(layer.exit_code, 3);
+  EXPECT_EQ(layer.error, "'/dev/mapper/my--vg-data--1-cow' is not the device of an LV (/dev/mapper/VG-LV)");
 }
 
 TEST(DmTableTest, ParsesSnapshotTables) {
