@@ -12,8 +12,8 @@ constexpr uint64_t kSector = store::kSectorBytes;
 
 void DdLine(std::ostream& out, uint64_t seek, uint64_t skip, uint64_t count,
             const std::string& bs, bool direct) {
-  out << "dd of=$origin seek=" << seek << " if=$cow" << (direct ? " iflag=direct" : "")
-      << " skip=" << skip << " count=" << count << " bs=" << bs << " conv=notrunc\n";
+  out << "dd of=\"$origin\" seek=" << seek << " if=\"$cow\"" << (direct ? " iflag=direct" : "")
+      << " skip=" << skip << " count=" << count << " bs=" << bs << " conv=notrunc status=none\n";
 }
 
 }  // namespace
@@ -45,9 +45,13 @@ void WriteDdScript(std::ostream& out, const Plan& plan) {
   const uint64_t chunk_bytes = plan.chunk_size_bytes();
   const uint64_t chunk_sectors = chunk_bytes / kSector;
   const PlanTotals& t = plan.totals();
-  out << "# lvm-revert plan: chunk size " << chunk_sectors << " sectors, " << t.exceptions
+  out << "#!/bin/sh\n"
+      << "# lvm-revert plan: chunk size " << chunk_sectors << " sectors, " << t.exceptions
       << " exceptions in " << t.runs << " runs, " << t.bytes << " bytes\n"
-      << "# set origin=<origin device or image> cow=<exception store> before running\n";
+      << "# Run as: origin=ORIGIN cow=STORE sh SCRIPT (the origin unused, the snapshot idle)\n"
+      << "set -eu\n"
+      << ": \"${origin:?set origin= to the origin device or image}\" "
+         "\"${cow:?set cow= to the exception store}\"\n";
   const std::string bs = std::to_string(chunk_sectors) + "b";
   plan.ForEachRun([&](const ChunkRun& run) {
     const uint64_t whole_chunks = run.length_bytes / chunk_bytes;
@@ -65,6 +69,8 @@ void WriteDdScript(std::ostream& out, const Plan& plan) {
     }
     return true;
   });
+  // dd wrote through the page cache: the plan is done once it is on disk.
+  out << "sync\n";
 }
 
 void WriteRunList(std::ostream& out, const Plan& plan) {

@@ -8,9 +8,11 @@
 
 namespace lvmrevert::cli {
 
-// One `dd` line per run in the form of the 2008 list_exception_chunks script,
-// plus conv=notrunc so replaying it onto an image file does not truncate it.
-// Replayed by a shell with $origin and $cow set, it does what the revert does.
+// A shell script of one `dd` line per run, in the form of the 2008
+// list_exception_chunks script, made safe to run: `set -eu` and a check that
+// $origin and $cow are set, both quoted, conv=notrunc (an image file is not
+// truncated), status=none, and one `sync` at the end. Run with $origin and
+// $cow set, it does what the revert does.
 void WriteDdScript(std::ostream& out, const Plan& plan);
 
 // A human-readable list, one run per line.

@@ -83,8 +83,18 @@ dd_replay() {  # dd_replay DIR: the dd listing, run by bash, equals the revert
   expect_rc 0
   printf '%s\n' "$out" >"$d/plan.sh"
   [[ $(grep -c '^dd ' "$d/plan.sh") -ge 1 ]] || fail "no dd lines"
-  origin=$d/replayed.img cow=$d/cow.img bash -e "$d/plan.sh" 2>"$d/dd.log" \
+  [[ $(sed -n 4p "$d/plan.sh") == "set -eu" ]] || fail "no set -eu at the top"
+  [[ $(tail -1 "$d/plan.sh") == sync ]] || fail "no final sync"
+  # Quoted: paths with a space replay as well. Silent: status=none.
+  mkdir -p "$d/a dir"
+  mv "$d/replayed.img" "$d/a dir/replayed.img"
+  origin="$d/a dir/replayed.img" cow=$d/cow.img bash -eu "$d/plan.sh" >"$d/dd.out" 2>"$d/dd.log" \
     || fail "replaying the dd lines failed: $(tail -3 "$d/dd.log")"
+  [[ ! -s $d/dd.out && ! -s $d/dd.log ]] || fail "the replay printed: $(head -3 "$d/dd.out" "$d/dd.log")"
+  mv "$d/a dir/replayed.img" "$d/replayed.img"
+  # Without $origin it stops before any dd, saying why.
+  if cow=$d/cow.img bash -eu "$d/plan.sh" >/dev/null 2>"$d/dd.log"; then fail "ran without \$origin"; fi
+  grep -q "origin: set origin= to the origin device or image" "$d/dd.log" || fail "no reason: $(cat "$d/dd.log")"
   [[ $(sha "$d/replayed.img") == $(sha "$d/expected.img") ]] || fail "dd replay != expected"
   [[ $(stat -c %s "$d/replayed.img") == $(stat -c %s "$d/expected.img") ]] || fail "size changed"
 }

@@ -467,12 +467,25 @@ TEST_F(CliTest, RevertJsonReportsResult) {
 TEST_F(CliTest, DdFormatPrintsOneLinePerRun) {
   EXPECT_EQ(Run(Paths({"--dry-run", "--format", "dd"})), kExitDone);
   EXPECT_EQ(out_.str(),
+            "#!/bin/sh\n"
             "# lvm-revert plan: chunk size 8 sectors, 6 exceptions in 4 runs, 24576 bytes\n"
-            "# set origin=<origin device or image> cow=<exception store> before running\n"
-            "dd of=$origin seek=2 if=$cow iflag=direct skip=6 count=1 bs=8b conv=notrunc\n"
-            "dd of=$origin seek=5 if=$cow iflag=direct skip=2 count=3 bs=8b conv=notrunc\n"
-            "dd of=$origin seek=30 if=$cow iflag=direct skip=5 count=1 bs=8b conv=notrunc\n"
-            "dd of=$origin seek=63 if=$cow iflag=direct skip=7 count=1 bs=8b conv=notrunc\n");
+            "# Run as: origin=ORIGIN cow=STORE sh SCRIPT (the origin unused, the snapshot idle)\n"
+            "set -eu\n"
+            ": \"${origin:?set origin= to the origin device or image}\" "
+            "\"${cow:?set cow= to the exception store}\"\n"
+            "dd of=\"$origin\" seek=2 if=\"$cow\" iflag=direct skip=6 count=1 bs=8b conv=notrunc status=none\n"
+            "dd of=\"$origin\" seek=5 if=\"$cow\" iflag=direct skip=2 count=3 bs=8b conv=notrunc status=none\n"
+            "dd of=\"$origin\" seek=30 if=\"$cow\" iflag=direct skip=5 count=1 bs=8b conv=notrunc status=none\n"
+            "dd of=\"$origin\" seek=63 if=\"$cow\" iflag=direct skip=7 count=1 bs=8b conv=notrunc status=none\n"
+            "sync\n");
+}
+
+// The plan is all --format dd prints: it never reverts, even with -y.
+TEST_F(CliTest, DdFormatImpliesDryRun) {
+  EXPECT_EQ(Run(Paths({"-y", "--format", "dd"})), kExitDone);
+  EXPECT_THAT(out_.str(), StartsWith("#!/bin/sh\n"));
+  EXPECT_EQ(err_.str(), "");
+  ExpectOriginUnchanged();
 }
 
 TEST_F(CliTest, DdFormatSplitsPartialLastChunk) {
@@ -480,8 +493,8 @@ TEST_F(CliTest, DdFormatSplitsPartialLastChunk) {
   WriteFile(origin_path_, origin_);
   EXPECT_EQ(Run(Paths({"--dry-run", "--format", "dd"})), kExitDone);
   EXPECT_THAT(out_.str(),
-              HasSubstr("dd of=$origin seek=504 if=$cow iflag=direct skip=56 count=2 bs=1b "
-                        "conv=notrunc\n"));
+              HasSubstr("dd of=\"$origin\" seek=504 if=\"$cow\" iflag=direct skip=56 count=2 "
+                        "bs=1b conv=notrunc status=none\n"));
 }
 
 TEST_F(CliTest, PartialLastChunkIsClampedToTheOrigin) {
