@@ -15,6 +15,7 @@
 #include "lvmext/lvm_topology.h"
 #include "lvmext/lvm_view.h"
 #include "lvmext/plan_output.h"
+#include "lvmext/preflight.h"
 #include "lvmext/revert_session.h"
 #include "lvmext/vg_lock.h"
 #include "safety/device_checks.h"
@@ -325,84 +326,22 @@ class LvmRevert final : public RevertSession {
   }
 
   // LVM's own view: does the pair exist, is it an old-style snapshot of
-  // that origin, and is no merge pending?
+  // that origin, and is no merge pending? (preflight.h)
   Status CheckLvmView(const std::string& report) {
     StatusOr<LvmView> view = LvmView::Parse(report);
     if (!view.ok()) return view.status();
     view_ = std::move(view).value();
-
     if (origin_ref_.lv.empty()) {
-      // VG/SNAP alone: its origin, as LVM records it.
-      const LvRecord* snap = view_.Find(snapshot_ref_.lv);
-      if (snap == nullptr) return Status::Refused("logical volume " + snapshot_ref_.full() + " not found");
-      if (!snap->is_old_style_snapshot() || snap->origin.empty()) {
-        return Status::Refused(snapshot_ref_.full() + " is not an old-style snapshot, so it has no "
-                               "origin to revert (give VG/LV VG/SNAP)");
-      }
-      origin_ref_.lv = snap->origin;
+      StatusOr<LvRef> origin = InferOrigin(view_, snapshot_ref_);
+      if (!origin.ok()) return origin.status();
+      origin_ref_ = *origin;
       report_.origin = origin_ref_.full();
     }
+    Status s = restoring_ ? CheckRestoreState(view_, origin_ref_)
+                          : CheckPairState(view_, origin_ref_, snapshot_ref_);
+    if (!s.ok()) return s;
     origin_lv_ = view_.Find(origin_ref_.lv);
-    if (origin_lv_ == nullptr) return Status::Refused("logical volume " + origin_ref_.full() + " not found");
-    if (restoring_) return CheckRestoreTarget();
-    snapshot_lv_ = view_.Find(snapshot_ref_.lv);
-    if (snapshot_lv_ == nullptr) {
-      return Status::Refused("logical volume " + snapshot_ref_.full() + " not found");
-    }
-    if (!origin_lv_->vg_lock_type.empty()) {
-      return Status::Refused("volume group " + origin_ref_.vg + " is shared (lock type " +
-                             origin_lv_->vg_lock_type +
-                             "): lvm-revert only works with local VGs");
-    }
-    if (snapshot_lv_->is_thin()) {
-      return Status::Refused(snapshot_ref_.full() +
-                             " is a thin snapshot: lvm-revert reverts old-style snapshots; thin "
-                             "snapshots merge instantly with lvconvert --merge " +
-                             snapshot_ref_.full());
-    }
-    if (!snapshot_lv_->is_old_style_snapshot()) {
-      return Status::Refused(snapshot_ref_.full() + " is not a snapshot (its type is " +
-                             snapshot_lv_->segtype + ")");
-    }
-    if (snapshot_lv_->origin != origin_ref_.lv) {
-      return Status::Refused(snapshot_ref_.full() + " is not a snapshot of " +
-                             origin_ref_.full() + " (its origin is " + origin_ref_.vg + "/" +
-                             snapshot_lv_->origin + ")");
-    }
-    // A merge of any snapshot into this origin (marked 'S' on the snapshot
-    // and 'O' on the origin) will rewrite the origin on the next activation.
-    if (origin_lv_->volume_type() == 'O' || origin_lv_->merging) {
-      std::string merging = "a snapshot";
-      for (const LvRecord* s : view_.SnapshotsOf(origin_ref_.lv)) {
-        if (s->merging || s->volume_type() == 'S') merging = origin_ref_.vg + "/" + s->name;
-      }
-      return Status::Refused("a merge of " + merging + " into " + origin_ref_.full() +
-                             " is pending or running (lvconvert --merge): LVM completes it "
-                             "itself; lvm-revert leaves a merging origin alone");
-    }
-    if (snapshot_lv_->merging || snapshot_lv_->volume_type() == 'S') {
-      return Status::Refused("a merge of " + snapshot_ref_.full() + " into " +
-                             origin_ref_.full() +
-                             " is pending or running (lvconvert --merge): LVM completes it "
-                             "itself; lvm-revert leaves a merging snapshot alone");
-    }
-    return Status::Ok();
-  }
-
-  // --restore: a local origin with no merge pending.
-  Status CheckRestoreTarget() const {
-    if (!origin_lv_->vg_lock_type.empty()) {
-      return Status::Refused("volume group " + origin_ref_.vg + " is shared (lock type " +
-                             origin_lv_->vg_lock_type + "): lvm-revert only works with local VGs");
-    }
-    if (origin_lv_->is_old_style_snapshot() || origin_lv_->is_thin()) {
-      return Status::Refused(origin_ref_.full() + " is a snapshot: restore the volume it is a "
-                             "snapshot of");
-    }
-    if (origin_lv_->volume_type() == 'O' || origin_lv_->merging) {
-      return Status::Refused("a merge into " + origin_ref_.full() + " is pending or running "
-                             "(lvconvert --merge): LVM completes it itself");
-    }
+    if (!restoring_) snapshot_lv_ = view_.Find(snapshot_ref_.lv);
     return Status::Ok();
   }
 
@@ -430,18 +369,6 @@ class LvmRevert final : public RevertSession {
                            snapshot_ref_.full());
   }
 
-  // --restore: the origin unused; -real (if the origin has snapshots) held
-  // by the origin and the snapshots' tables only.
-  Status CheckRestoreNotInUse() {
-    Status s = safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0);
-    if (s.ok() && !topo_.real.name.empty()) {
-      s = safety::CheckOpenCount("origin data device", topo_.real.name, topo_.real.open_count,
-                                 1 + static_cast<int>(topo_.siblings.size()));
-    }
-    if (s.ok()) s = safety::CheckNoHolders(env_.view, "origin", origin_ref_.full(), topo_.origin.dev);
-    return s;
-  }
-
   // Nothing but the device-mapper stack itself may use these devices.
   Status CheckNotInUse() {
     safety::SystemView& view = env_.view;
@@ -449,21 +376,16 @@ class LvmRevert final : public RevertSession {
     if (s.ok()) {
       s = OfferBoot(safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev));
     }
-    if (restoring_) return s.ok() ? CheckRestoreNotInUse() : s;
-    if (s.ok()) s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
-    if (s.ok()) {
-      s = OfferBoot(safety::CheckOpenCount("origin", origin_ref_.full(), topo_.origin.open_count, 0));
+    if (s.ok() && !restoring_) {
+      s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
     }
-    if (s.ok()) s = safety::CheckOpenCount("snapshot", snapshot_ref_.full(), topo_.snapshot.open_count, 0);
-    // -real is held by the origin and by every snapshot's table; the store
-    // by its snapshot's table. Anything more is someone else.
     if (s.ok()) {
-      s = safety::CheckOpenCount("origin data device", topo_.real.name, topo_.real.open_count,
-                                 2 + static_cast<int>(topo_.siblings.size()));
+      s = CheckOpenCounts(topo_, origin_ref_, snapshot_ref_, restoring_);
+      if (!s.ok() && topo_.origin.open_count != 0) s = OfferBoot(s);
     }
-    if (s.ok()) s = safety::CheckOpenCount("snapshot store", topo_.cow.name, topo_.cow.open_count, 1);
     if (s.ok()) s = safety::CheckNoHolders(view, "origin", origin_ref_.full(), topo_.origin.dev);
-    if (s.ok()) s = safety::CheckNoHolders(view, "snapshot", snapshot_ref_.full(), topo_.snapshot.dev);
+    if (restoring_ || !s.ok()) return s;
+    s = safety::CheckNoHolders(view, "snapshot", snapshot_ref_.full(), topo_.snapshot.dev);
     if (!s.ok()) return s;
     const std::string warning = safety::FilesystemUuidWarning(view, origin_path_, snapshot_path_);
     if (!warning.empty()) Warn(warning);
