@@ -10,6 +10,7 @@
 
 #include "lvmext/boot_tags.h"
 #include "lvmext/exit_status.h"
+#include "lvmext/outcome.h"
 #include "lvmext/lvm_form.h"
 #include "lvmext/plan_output.h"
 #include "lvmext/process.h"
@@ -148,7 +149,7 @@ class BootRun {
       ::sleep(1);
       result = RevertCaptured(r);
     }
-    const int code = ExitCodeFor(result.status);
+    const int code = ExitStatusFor(result.status);
     if (code == kExitDone) {
       Say("reverted " + what + ": wrote " + MiB(result.bytes_written) + " in " +
           std::to_string(result.totals ? result.totals->runs : 0) + " runs");
@@ -204,7 +205,7 @@ class BootRun {
     log_ << "== " << r.origin.full() << " <- " << r.snapshot.full() << " (" << r.when << ")\n"
          << out.str() << err.str();
     if (!report.status.ok()) log_ << "lvm-revert: " << report.status.message() << "\n";
-    log_ << "== exit " << ExitCodeFor(report.status) << "\n" << std::flush;
+    log_ << "== exit " << ExitStatusFor(report.status) << "\n" << std::flush;
     return report;
   }
 

@@ -1,7 +1,6 @@
 // The exit codes lvm-revert promises (see man/lvm-revert.8, EXIT STATUS).
+// Which one a run gets is decided in outcome.h alone.
 #pragma once
-
-#include "core/status.h"
 
 namespace lvmrevert::cli {
 
@@ -10,16 +9,5 @@ inline constexpr int kExitDiffers = 1;         // --compare: the origin differs,
 inline constexpr int kExitBadCommandLine = 3;  // LVM's EINVALID_CMD_LINE
 inline constexpr int kExitRefused = 4;         // nothing was written
 inline constexpr int kExitFailedWriting = 5;   // re-running completes the revert
-
-inline int ExitCodeFor(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kOk:
-      return kExitDone;
-    case StatusCode::kIncomplete:
-      return kExitFailedWriting;
-    default:
-      return kExitRefused;
-  }
-}
 
 }  // namespace lvmrevert::cli

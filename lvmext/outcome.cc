@@ -19,9 +19,17 @@ json OrNull(const std::optional<T>& v) {
 
 }  // namespace
 
+int ExitStatusFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitDone;
+    case StatusCode::kIncomplete: return kExitFailedWriting;
+    default: return kExitRefused;
+  }
+}
+
 Outcome DecideOutcome(const Report& report, const std::string& lost_output) {
   Outcome o;
-  o.exit_status = ExitCodeFor(report.status);
+  o.exit_status = ExitStatusFor(report.status);
   if (o.exit_status == kExitDone) {
     o.result = ResultName(report.result);
     if (report.compare && report.compare->differing_chunks > 0) o.exit_status = kExitDiffers;

@@ -28,6 +28,10 @@ struct Outcome {
 // none): that is never a success.
 Outcome DecideOutcome(const Report& report, const std::string& lost_output = "");
 
+// A status alone: 0 when ok, 5 once the origin was written to (kIncomplete:
+// every write after the first is reported so), else 4.
+int ExitStatusFor(const Status& status);
+
 Outcome BadCommandLine(const std::string& message);
 
 // The report as one JSON object (the schema in lvm-revert(8), JSON OUTPUT):
