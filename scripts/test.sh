@@ -26,6 +26,9 @@ step "unit and image tests (both I/O engines)"
 # io_uring works on the CI kernel: its contract tests must run, not skip.
 (cd build && LVMREVERT_REQUIRE_URING=${LVMREVERT_REQUIRE_URING:-1} ctest --output-on-failure -j"$jobs")
 
+step "progress line on a real terminal (tmux panes of 45 and 200 columns)"
+tests/tty/progress-width.sh build
+
 step "build without liburing (psync only), its unit and image tests"
 # What a distribution without liburing, or a rescue image built without it,
 # gets: auto must fall back to psync and --io-engine uring must be refused.
@@ -55,11 +58,12 @@ if [[ ${SKIP_VM:-0} != 1 ]]; then
   tests/vm/power-cut.sh build
 fi
 
-step "shell code in packaging/ (shellcheck)"
+step "shell code in packaging/ and tests/tty/ (shellcheck)"
 shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
   packaging/initramfs-tools/scripts/local-premount/lvm-revert \
   packaging/dracut/91lvm-revert/lvm-revert-pre-mount.sh
-shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert
+shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
+  tests/tty/progress-width.sh
 
 step "Debian package: build, lintian, install$([[ ${SKIP_VM:-0} == 1 ]] || echo ", boot tests"), remove, purge"
 deb=$(scripts/package.sh)
