@@ -82,7 +82,8 @@ class LvmRevert final : public RevertSession {
         snapshot_ref_(options.snapshot_lv ? *options.snapshot_lv : LvRef{options.origin_lv->vg, ""}),
         restoring_(options.restores()) {
     report_.mode = "lvm";
-    report_.origin = origin_ref_.full();
+    // VG/SNAP alone: the origin is known once LVM's view is read.
+    if (!origin_ref_.lv.empty()) report_.origin = origin_ref_.full();
     if (restoring_) {
       report_.store = options.restore_path;
     } else {

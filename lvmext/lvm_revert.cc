@@ -89,7 +89,12 @@ int RunLvmRevert(int argc, const char* const* argv, Console& console, Environmen
   Outcome outcome = DecideOutcome(report);
   if (!outcome.error.empty()) PrintError(console, outcome.error);
   for (const std::string& line : outcome.advice) PrintError(console, line);
-  if (options.format == OutputFormat::kJson) console.out << ReportJson(report, outcome) << "\n";
+  if (options.format == OutputFormat::kJson) {
+    // The object tells the exit status: a lost stderr is known before it.
+    const std::string lost_so_far = LostOutput(console);
+    const Outcome told = lost_so_far.empty() ? outcome : DecideOutcome(report, lost_so_far);
+    console.out << ReportJson(report, told) << "\n";
+  }
   const std::string lost = LostOutput(console);
   if (!lost.empty()) {
     const Outcome lost_outcome = DecideOutcome(report, lost);

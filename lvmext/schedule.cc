@@ -2,6 +2,7 @@
 
 #include "lvmext/boot_tags.h"
 #include "lvmext/lvm_view.h"
+#include "lvmext/preflight.h"
 
 namespace lvmrevert::cli {
 
@@ -38,10 +39,20 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.status = view.status().WithCode(StatusCode::kRefused);
     return report;
   }
+  if (!options.origin_lv) {
+    StatusOr<LvRef> origin = InferOrigin(*view, *options.snapshot_lv);
+    if (!origin.ok()) {
+      report.status = origin.status();
+      return report;
+    }
+    report.origin = origin->full();
+  }
   const LvRecord* snap = view->Find(options.snapshot_lv->lv);
-  if (snap != nullptr && !options.origin_lv) report.origin = snap->vg_name + "/" + snap->origin;
-  if (snap == nullptr || !snap->is_old_style_snapshot() ||
-      (options.origin_lv && snap->origin != options.origin_lv->lv)) {
+  if (snap == nullptr) {
+    report.status = Status::Refused("logical volume " + report.snapshot + " not found");
+    return report;
+  }
+  if (!snap->is_old_style_snapshot() || (options.origin_lv && snap->origin != options.origin_lv->lv)) {
     report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
     return report;
   }

@@ -137,6 +137,11 @@ TEST_F(BootScheduleTest, CancelWithNothingScheduledSaysSo) {
 TEST_F(BootScheduleTest, CancelOfAPairThatIsNotOneIsRefused) {
   EXPECT_EQ(Run({"--cancel", "vg/snap", "vg/lv"}), kExitRefused);
   EXPECT_THAT(err_.str(), HasSubstr("vg/lv is not a snapshot of vg/snap"));
+  EXPECT_EQ(Run({"--cancel", "vg/nosuch"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: logical volume vg/nosuch not found\n");
+  EXPECT_EQ(Run({"--cancel", "vg/lv"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/lv is not an old-style snapshot, so it has no origin to "
+                        "revert (give VG/LV VG/SNAP)\n");
 }
 
 TEST_F(BootScheduleTest, ListScheduledInTextAndJson) {

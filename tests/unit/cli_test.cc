@@ -759,6 +759,19 @@ TEST_F(CliTest, LostProgressNeitherStopsTheCopyNorPassesForSuccess) {
   ExpectOriginReverted();
 }
 
+// The JSON object's exit status is the process's, stderr lost or not.
+TEST_F(CliTest, JsonTellsTheExitStatusWhenStderrIsLost) {
+  err_fails_ = true;
+  EXPECT_EQ(Run(Paths({"-y", "--json", "--progress"})), kExitFailedWriting);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["exit_status"], 5);
+  EXPECT_EQ(j["result"], "failed");
+  EXPECT_EQ(j["error"]["kind"], "failed");
+  EXPECT_THAT(j["error"]["message"].get<std::string>(),
+              StartsWith("the output could not be written (standard error"));
+  ExpectOriginReverted();
+}
+
 TEST_F(CliTest, HelpThatCannotBeWrittenIsNotASuccess) {
   out_fails_ = true;
   EXPECT_EQ(Run({"--help"}), kExitRefused);

@@ -68,6 +68,10 @@ TEST_F(LvmFormTest, OneNameThatIsNoSnapshotIsRefused) {
   ExpectRefusedUnchanged({"-y", "vg/lv"}, "vg/lv is not an old-style snapshot, so it has no origin "
                                           "to revert (give VG/LV VG/SNAP)");
   ExpectRefusedUnchanged({"-y", "vg/nosuch"}, "logical volume vg/nosuch not found");
+  EXPECT_EQ(Run({"-y", "--json", "vg/nosuch"}), kExitRefused);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["origin"], nullptr);  // not known
+  EXPECT_EQ(j["snapshot"], "vg/nosuch");
 }
 
 TEST_F(LvmFormTest, OwnSnapshotIsABadCommandLine) {
