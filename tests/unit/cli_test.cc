@@ -38,41 +38,12 @@ using lvmrevert::testing::kSnapshotDataSeed;
 using lvmrevert::testing::ReadFile;
 using lvmrevert::testing::StoreBuilder;
 using lvmrevert::testing::TempDir;
+using lvmrevert::testing::FailingWriteEngine;
 using lvmrevert::testing::ThrowingEngine;
 using lvmrevert::testing::WriteFile;
 
 constexpr uint64_t kChunk = 4096;
 constexpr uint64_t kOriginChunks = 64;
-
-// An engine that runs the real psync engine but fails the nth write.
-class FailingWriteEngine final : public IoEngine {
- public:
-  explicit FailingWriteEngine(int fail_nth) : fail_nth_(fail_nth) {}
-  const char* name() const override { return "failing"; }
-  size_t queue_depth() const override { return 1; }
-  Status Submit(const IoRequest& r) override {
-    if (r.op == IoOp::kWrite && writes_++ == fail_nth_) {
-      failed_tag_ = r.tag;
-      return Status::Ok();
-    }
-    return inner_.Submit(r);
-  }
-  Status Reap(size_t min, std::vector<IoCompletion>* out) override {
-    if (failed_tag_) {
-      out->push_back(IoCompletion{*failed_tag_, -EIO});
-      failed_tag_.reset();
-      return Status::Ok();
-    }
-    return inner_.Reap(min, out);
-  }
-  Status Flush(int fd) override { return inner_.Flush(fd); }
-
- private:
-  PsyncEngine inner_;
-  int fail_nth_;
-  int writes_ = 0;
-  std::optional<uint64_t> failed_tag_;
-};
 
 // psync, but after the flush one byte of the origin is changed behind the
 // copier's back, as a write that did not stick would leave it.

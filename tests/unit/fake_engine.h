@@ -116,4 +116,34 @@ class ThrowingEngine final : public IoEngine {
   PsyncEngine inner_;
 };
 
+// The real psync engine, except that the nth write (from 0) completes with EIO.
+class FailingWriteEngine final : public IoEngine {
+ public:
+  explicit FailingWriteEngine(int fail_nth) : fail_nth_(fail_nth) {}
+  const char* name() const override { return "failing"; }
+  size_t queue_depth() const override { return 1; }
+  Status Submit(const IoRequest& r) override {
+    if (r.op == IoOp::kWrite && writes_++ == fail_nth_) {
+      failed_tag_ = r.tag;
+      return Status::Ok();
+    }
+    return inner_.Submit(r);
+  }
+  Status Reap(size_t min, std::vector<IoCompletion>* out) override {
+    if (failed_tag_) {
+      out->push_back(IoCompletion{*failed_tag_, -EIO});
+      failed_tag_.reset();
+      return Status::Ok();
+    }
+    return inner_.Reap(min, out);
+  }
+  Status Flush(int fd) override { return inner_.Flush(fd); }
+
+ private:
+  PsyncEngine inner_;
+  int fail_nth_;
+  int writes_ = 0;
+  std::optional<uint64_t> failed_tag_;
+};
+
 }  // namespace lvmrevert::testing

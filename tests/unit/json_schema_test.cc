@@ -27,6 +27,7 @@
 #include "tests/support/store_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/fake_system_view.h"
+#include "tests/unit/fake_engine.h"
 #include "tests/unit/json_output.h"
 #include "tests/unit/lvm_form_fixture.h"
 
@@ -473,34 +474,6 @@ TEST(JsonSchemaManPageTest, TheComparisonFindsEachKindOfDifference) {
 constexpr uint64_t kChunk = 4096;
 constexpr uint64_t kOriginChunks = 64;
 
-// The real psync engine, except that the first write completes with EIO.
-class FirstWriteFails final : public IoEngine {
- public:
-  const char* name() const override { return "first-write-fails"; }
-  size_t queue_depth() const override { return 1; }
-  Status Submit(const IoRequest& r) override {
-    if (r.op == IoOp::kWrite && writes_++ == 0) {
-      failed_ = r.tag;
-      return Status::Ok();
-    }
-    return inner_.Submit(r);
-  }
-  Status Reap(size_t min, std::vector<IoCompletion>* out) override {
-    if (failed_) {
-      out->push_back(IoCompletion{*failed_, -EIO});
-      failed_.reset();
-      return Status::Ok();
-    }
-    return inner_.Reap(min, out);
-  }
-  Status Flush(int fd) override { return inner_.Flush(fd); }
-
- private:
-  PsyncEngine inner_;
-  int writes_ = 0;
-  std::optional<uint64_t> failed_;
-};
-
 class JsonSchemaOfflineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -526,7 +499,7 @@ class JsonSchemaOfflineTest : public ::testing::Test {
     Environment env{view_,
                     [this](EngineKind kind, unsigned depth) -> StatusOr<EngineChoice> {
                       if (fail_first_write_) {
-                        return EngineChoice{std::make_unique<FirstWriteFails>(), ""};
+                        return EngineChoice{std::make_unique<lvmrevert::testing::FailingWriteEngine>(0), ""};
                       }
                       return MakeEngine(kind, depth);
                     },
@@ -714,7 +687,7 @@ TEST_F(JsonSchemaOfflineTest, FailedWhileWriting) {
   EXPECT_THAT(j["error"]["message"].get<std::string>(),
               ::testing::Not(HasSubstr("running the same command again")));
   ExpectStoreRead(j);
-  EXPECT_EQ(j["io_engine"], "first-write-fails");  // the copy began
+  EXPECT_EQ(j["io_engine"], "failing");  // the copy began
   EXPECT_LT(j["bytes_written"].get<uint64_t>(), j["bytes"].get<uint64_t>());
   EXPECT_EQ(j["plan"], nullptr);
 }
