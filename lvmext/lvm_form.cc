@@ -175,7 +175,9 @@ class LvmRevert final : public RevertSession {
       return Status::Ok();
     }
     if (options_.schedules()) return Schedule();
-    Status s = NothingToRevert(origin_path_) ? Status::Ok() : ConfirmAndCopy();
+    // Nothing to revert: no prompt, no suspend; a backup asked for is still
+    // made (empty).
+    Status s = NothingToRevert(origin_path_) ? CopyPlanToOrigin(cow_, origin_) : ConfirmAndCopy();
     if (!s.ok() || restoring_) return s;
     s = CheckStillValid();
     if (!s.ok()) return s;

@@ -85,7 +85,8 @@ class OfflineRevert final : public RevertSession {
       Say("Dry run: nothing was written.");
       return Status::Ok();
     }
-    if (NothingToRevert(QuotedName(origin_.path))) return Status::Ok();
+    // Nothing to revert: no prompt; a backup asked for is still made (empty).
+    if (NothingToRevert(QuotedName(origin_.path))) return CopyPlanToOrigin(cow_, origin_);
     Status s = ConfirmRevert(QuotedName(origin_.path), QuotedName(cow_.path));
     if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);

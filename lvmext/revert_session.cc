@@ -347,7 +347,8 @@ void RevertSession::NoteOpened(const DeviceFile& origin, const DeviceFile& store
 }
 
 IoEngine& RevertSession::DataEngine() {
-  report_.io_engine = engine_->name();
+  // An empty plan moves no data, whatever runs for it.
+  if (plan_ && plan_->totals().runs > 0) report_.io_engine = engine_->name();
   return *engine_;
 }
 

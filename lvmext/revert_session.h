@@ -55,7 +55,7 @@ class RevertSession {
   Status PrepareBackup();
   // --compare: the plan's chunks on the store against the origin.
   Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
-  // An empty plan: says so, and the run is done without a prompt or a write.
+  // An empty plan: says so; the run needs no prompt and writes nothing.
   bool NothingToRevert(const std::string& origin_label);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
   Status ConfirmRevert(const std::string& origin_label, const std::string& snapshot_label);
@@ -72,7 +72,8 @@ class RevertSession {
   // The files about to be read and written: their paths and O_DIRECT for
   // the report, and under -v their device numbers.
   void NoteOpened(const DeviceFile& origin, const DeviceFile& store);
-  // The engine, recorded in the report as the one that moved data.
+  // The engine, recorded in the report as the one that moved data (when the
+  // plan has any).
   IoEngine& DataEngine();
 
   const Options& options_;
