@@ -180,11 +180,20 @@ Status RevertSession::PrepareBackup() {
         QuotedName(path) + ".");
     return Status::Ok();
   }
-  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_DIRECT, 0600);
-  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+  // Created without O_DIRECT, which is set afterwards where the filesystem
+  // takes it: one that refuses O_DIRECT (tmpfs before Linux 6.6) fails the
+  // open with EINVAL only after creating the file, and a second O_EXCL open
+  // would then find it there ("File exists") and leave it behind. Where
+  // O_DIRECT is refused the backup is written buffered; its flushes make
+  // it durable all the same.
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return Status::FromErrno(errno, "creating " + name).WithCode(StatusCode::kRefused);
   backup_fd_ = UniqueFd(fd);
   backup_created_ = true;
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) != 0 && errno != EINVAL) {
+    return Status::FromErrno(errno, "fcntl " + name).WithCode(StatusCode::kRefused);
+  }
   if (::fstat(fd, &st) != 0 || st.st_dev != dir_st.st_dev) {
     return Status::Refused(name + " changed while it was being created");
   }
