@@ -298,6 +298,63 @@ t_egrep() {
         t_fail "$name" "/$re/ not in $*:"$'\n'"$(head -c 2000 "$@" 2>&1)"; fi
 }
 
+# --json output, read by python3 (one process per output), so that checks
+# depend neither on the order of keys nor on the spacing, and a key left out
+# reads as one written as null.
+#
+# vm_json_load: flatten the JSON object the last vm_revert printed (its
+# $REV_OUT) into $REV_JSON, one "PATH=VALUE" line per value. PATH
+# is the keys joined with dots; array elements come by index and, for
+# objects with a string "name", by that name too (siblings.VG/sib.new_chunks);
+# PATH.# is an array's length. VALUE is JSON: "text", 12, true, null. If
+# the output is not one JSON object, the only line is "!error=WHY".
+REV_JSON=/tmp/lvm-revert.json.flat
+vm_json_load() {
+    python3 -c '
+import json, sys
+def walk(path, v):
+    if isinstance(v, dict):
+        if not v: print(path + "={}")
+        for k, x in v.items(): walk(path + "." + k if path else k, x)
+    elif isinstance(v, list):
+        print(path + ".#=" + str(len(v)))
+        for i, x in enumerate(v):
+            walk(path + "." + str(i), x)
+            if isinstance(x, dict) and isinstance(x.get("name"), str): walk(path + "." + x["name"], x)
+    else:
+        print(path + "=" + json.dumps(v))
+try:
+    with open(sys.argv[1]) as f: doc = json.load(f)
+    if not isinstance(doc, dict): raise ValueError("not an object: " + type(doc).__name__)
+except Exception as e:
+    print("!error=" + str(e).replace("\n", " "))
+else:
+    walk("", doc)' "$REV_OUT" >"$REV_JSON" 2>&1 || echo "!error=python3 failed" >"$REV_JSON"
+}
+
+# vm_json PATH: the value at PATH in $REV_JSON ("null" if it has none).
+vm_json() {
+    awk -v p="$1" 'index($0, p "=") == 1 { print substr($0, length(p) + 2); f = 1; exit }
+                   END { if (!f) print "null" }' "$REV_JSON"
+}
+
+# t_json NAME PATH WANT: ok if the value at PATH in $REV_JSON is WANT (JSON:
+# strings in double quotes).
+t_json() {
+    local got
+    got=$(vm_json "$2")
+    if [[ $got == "$3" ]]; then t_ok "$1"; else
+        t_fail "$1" "$2: got $got, expected $3"$'\n'"$(grep -v '^plan\.' "$REV_JSON" | head -c 1500)"; fi
+}
+
+# t_json_not_string NAME PATH: ok if PATH has no string value (absent, null,
+# or not a string), e.g. a backup_snapshot that does not apply.
+t_json_not_string() {
+    local got
+    got=$(vm_json "$2")
+    if [[ $got != \"* ]]; then t_ok "$1"; else t_fail "$1" "$2: got $got"; fi
+}
+
 # t_snap_valid NAME VG SNAP: ok if the snapshot's dm device is a loaded
 # `snapshot` target whose status is not Invalid / Merge failed / Overflow.
 t_snap_valid() {
