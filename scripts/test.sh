@@ -2,10 +2,11 @@
 # Runs every test of lvm-revert on a Debian 12 machine, installing what is
 # missing first: the unit tests, the byte-exact tests on kernel-made images,
 # a time-boxed fuzz run of the store reader, the real-LVM suite in a qemu
-# guest, a power cut in the middle of a revert (two boots), the Debian
-# package (built, lintian, installed, removed, purged) and, while it is
-# installed, the boot tests with real initramfs images. Needs root (loop
-# devices, mounts, the guest's kernel in /boot, dpkg -i).
+# guest, a power cut in the middle of a revert and one while --backup writes
+# its file (two boots each), the Debian package (built, lintian, installed,
+# removed, purged) and, while it is installed, the boot tests with real
+# initramfs images. Needs root (loop devices, mounts, the guest's kernel in
+# /boot, dpkg -i).
 #
 #   scripts/test.sh            everything (what CI runs)
 #   FUZZ_SECONDS=N             fuzz for N seconds (default 60)
@@ -56,6 +57,8 @@ if [[ ${SKIP_VM:-0} != 1 ]]; then
   tests/vm/run-in-vm.sh --disk 1G --timeout 1800 -- bash tests/vm/suite.sh build
   step "power cut mid-copy (qemu killed, second boot re-runs the revert)"
   tests/vm/power-cut.sh build
+  step "power cut while --backup writes its file (the origin untouched, the backup refused)"
+  tests/vm/power-cut-backup.sh build
 fi
 
 step "shell code in packaging/ and tests/tty/ (shellcheck)"
