@@ -37,9 +37,10 @@ t_ne "sib differs from the origin" "$SHA_SIB" "$SHA_W"
 
 vm_revert --dry-run --json "${REVERT_ARGS[@]:1}"
 t_eq "dry run: exit 0" "$REV_RC" 0
-t_egrep "dry run: 112 MiB to write" '"bytes" *: *117440512([^0-9]|$)' "$REV_OUT"
-t_egrep "dry run: sib must save $SIB_NEW_CHUNKS chunks and has room" \
-    "\"name\" *: *\"$VG/sib\"[^}]*\"new_chunks\" *: *${SIB_NEW_CHUNKS}[^}]*\"would_overflow\" *: *false" "$REV_OUT"
+vm_json_load
+t_json "dry run: 112 MiB to write" bytes 117440512
+t_json "dry run: sib must save $SIB_NEW_CHUNKS chunks" "siblings.$VG/sib.new_chunks" "$SIB_NEW_CHUNKS"
+t_json "dry run: sib has room for them" "siblings.$VG/sib.would_overflow" false
 [[ $T_FAILED == 0 ]] || { sed 's/^/# json: /' "$REV_OUT" | cut -c1-600; t_bail "set-up checks failed"; }
 
 SIB_USED=$(vm_snap_used "$VG" sib)

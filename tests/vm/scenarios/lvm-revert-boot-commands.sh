@@ -31,9 +31,12 @@ vm_no_suspended "--at-next-boot: nothing suspended"
 vm_revert --list-scheduled
 t_eq "--list-scheduled" "$(cat "$REV_OUT")" "$VG/data <- $VG/snap  next-boot"
 vm_revert --list-scheduled --json
-t_egrep "--list-scheduled --json: result listed" '"result" *: *"listed"' "$REV_OUT"
-t_grep "--list-scheduled --json: the scheduled revert" \
-  "\"scheduled_reverts\":[{\"origin\":\"$VG/data\",\"snapshot\":\"$VG/snap\",\"when\":\"next-boot\"}]" "$REV_OUT"
+vm_json_load
+t_json "--list-scheduled --json: result listed" result '"listed"'
+t_json "--list-scheduled --json: one scheduled revert" 'scheduled_reverts.#' 1
+t_json "--list-scheduled --json: its origin" scheduled_reverts.0.origin "\"$VG/data\""
+t_json "--list-scheduled --json: its snapshot" scheduled_reverts.0.snapshot "\"$VG/snap\""
+t_json "--list-scheduled --json: next boot" scheduled_reverts.0.when '"next-boot"'
 vm_revert --at-every-boot "$VG/data" "$VG/snap"
 t_eq "--at-every-boot replaces the next-boot tag" "$(tags "$VG/snap")" lvm_revert_every_boot
 vm_revert --cancel "$VG/data" "$VG/snap"

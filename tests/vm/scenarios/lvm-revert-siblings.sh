@@ -29,8 +29,8 @@ vm_revert --dry-run --json "$VG/data" "$VG/a"
 t_eq "dry run with a sibling: exit 0" "$REV_RC" 0
 [[ $REV_RC == 0 ]] || vm_show_revert
 sed 's/^/# json: /' "$REV_OUT" | cut -c1-800
-t_egrep "dry run: sibling B listed, no overflow" \
-    "\"name\" *: *\"$VG/b\"[^}]*\"would_overflow\" *: *false" "$REV_OUT"
+vm_json_load
+t_json "dry run: sibling B listed, no overflow" "siblings.$VG/b.would_overflow" false
 t_eq "dry run: origin unchanged" "$(vm_sha "/dev/$VG/data")" "$SHA_W"
 
 vm_revert -y "$VG/data" "$VG/a"
@@ -71,8 +71,8 @@ t_grep "overflow, dry run: would overflow" "would overflow" "$REV_OUT" "$REV_ERR
 vm_revert --dry-run --json "$VG/data" "$VG/a"
 t_eq "overflow, dry run --json: exit 4" "$REV_RC" 4
 sed 's/^/# json: /' "$REV_OUT" | cut -c1-800
-t_egrep "overflow, dry run --json: C would overflow" \
-    "\"name\" *: *\"$VG/c\"[^}]*\"would_overflow\" *: *true" "$REV_OUT"
+vm_json_load
+t_json "overflow, dry run --json: C would overflow" "siblings.$VG/c.would_overflow" true
 
 vm_revert -y "$VG/data" "$VG/a"
 t_eq "overflow: exit 4" "$REV_RC" 4
