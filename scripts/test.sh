@@ -68,6 +68,9 @@ shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
 shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
   tests/tty/progress-width.sh
 
+step "shell code of the VM tests in tests/vm/ (shellcheck)"
+shellcheck -x -P SCRIPTDIR tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/power-cut/*.sh
+
 step "Debian package: build, lintian, install$([[ ${SKIP_VM:-0} == 1 ]] || echo ", boot tests"), remove, purge"
 deb=$(scripts/package.sh)
 if [[ ${SKIP_VM:-0} != 1 ]]; then

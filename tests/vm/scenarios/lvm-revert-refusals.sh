@@ -74,7 +74,7 @@ vm_release "$VM_HOLD_PID"
 
 # A device stacked on the origin (as dm-crypt or a nested PV would be).
 dmsetup create refvg-stacked --table "0 $(blockdev --getsz "$O") linear $O 0"
-t_cmd "stacked device holds the origin" test -n "$(ls /sys/block/$(basename "$(readlink -f "$O")")/holders)"
+t_cmd "stacked device holds the origin" test -n "$(ls "/sys/block/$(basename "$(readlink -f "$O")")/holders")"
 t_refused "device stacked on the origin" "$O" -y "$VG/data" "$VG/snap"
 t_egrep "device stacked on the origin: message" 'is open|is held by' "$REV_ERR"
 dmsetup remove refvg-stacked
