@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/quoting.h"
 #include "lvmext/interrupt.h"
 
 namespace lvmrevert::cli {
@@ -42,7 +43,8 @@ Status Confirm(Console& console, const std::string& question) {
     const std::string answer = Trimmed(*line);
     if (answer == "y" || answer == "yes") return Status::Ok();
     if (answer == "n" || answer == "no") return Status::Refused("revert aborted at the prompt");
-    console.err << "WARNING: Invalid input '" << *line << "'.\n";
+    console.err << "lvm-revert: WARNING: invalid input '" << EscapeControlCharacters(*line)
+                << "': answer y or n.\n";
   }
 }
 

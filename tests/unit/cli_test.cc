@@ -578,7 +578,7 @@ TEST_F(CliTest, TerminalInvalidAnswerAsksAgain) {
   stdin_is_terminal_ = true;
   answers_ = {"maybe", " Yes "};
   EXPECT_EQ(Run(Paths()), kExitDone);
-  EXPECT_THAT(err_.str(), HasSubstr("WARNING: Invalid input 'maybe'."));
+  EXPECT_THAT(err_.str(), HasSubstr("[y/n]: lvm-revert: WARNING: invalid input 'maybe': answer y or n.\n"));
   ExpectOriginReverted();
 }
 
