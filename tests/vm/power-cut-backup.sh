@@ -45,27 +45,10 @@ build=$(cd "$1" && pwd)
 LVM_REVERT=$build/lvmext/lvm-revert
 [[ -x $LVM_REVERT ]] || { echo "power-cut-backup: $LVM_REVERT is not built" >&2; exit 2; }
 
-W=$(mktemp -d /var/tmp/lvm-revert-powercut-backup.XXXXXX)
-FAILED=0
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-    if [[ $KEEP == 1 || $FAILED != 0 ]]; then
-        echo "power-cut-backup: kept $W (disk-0.img, disk-1.img, boot1-console.log, run/console.log)" >&2
-    else
-        rm -rf -- "$W"
-    fi
-}
-trap cleanup EXIT
-
-N=0
-ok() { N=$((N + 1)); echo "ok $N - power-cut-backup: $1"; }
-not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - power-cut-backup: $1"; [[ -z ${2:-} ]] || echo "#   $2"; }
-# check NAME DETAIL TEST...: ok if the command TEST... succeeds; DETAIL is shown otherwise.
-check() {
-    local name=$1 detail=$2
-    shift 2
-    if "$@"; then ok "$name"; else not_ok "$name" "$detail"; fi
-}
+PC_NAME=power-cut-backup
+PC_KEPT="disk-0.img, disk-1.img, boot1-console.log, run/console.log"
+# shellcheck source=tests/vm/power-cut/host-lib.sh
+. "$here/power-cut/host-lib.sh"
 
 VM=("$here/run-in-vm.sh" --workdir "$W" --timeout 600 --env "LVM_REVERT=$LVM_REVERT" --env "PCB_SYNC=$SYNC")
 cd "$repo"
