@@ -33,7 +33,8 @@ Status OpenFailure(int err, const OpenRequest& request, int flags) {
   if (err == EBUSY && (flags & O_EXCL)) {
     return Status::Refused(name +
                            " is in use (mounted, an active swap, held by another device, or "
-                           "opened exclusively by another program)");
+                           "opened exclusively by another program)")
+        .WithReason(RefusalReason::kInUse);
   }
   if (request.access == Access::kReadWrite &&
       (err == EROFS || err == EACCES || err == EPERM || err == ETXTBSY)) {

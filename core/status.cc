@@ -10,12 +10,39 @@ Status Status::FromErrno(int errno_value, const std::string& context) {
 
 Status Status::WithPrefix(const std::string& prefix) const {
   if (ok()) return *this;
-  return Status(code_, prefix + ": " + message_);
+  Status s(code_, prefix + ": " + message_);
+  s.reason_ = reason_;
+  return s;
 }
 
 Status Status::WithCode(StatusCode code) const {
   if (ok()) return *this;
-  return Status(code, message_);
+  Status s(code, message_);
+  s.reason_ = reason_;
+  return s;
+}
+
+Status Status::WithReason(RefusalReason reason) const {
+  Status s = *this;
+  if (!ok()) s.reason_ = reason;
+  return s;
+}
+
+bool IsLastingRefusal(RefusalReason reason) {
+  switch (reason) {
+    case RefusalReason::kSnapshotInvalid:
+    case RefusalReason::kMergePending:
+    case RefusalReason::kUnsupportedSnapshot:
+    case RefusalReason::kPairMismatch:
+    case RefusalReason::kSiblingWouldOverflow:
+    case RefusalReason::kConflictingSchedules:
+    case RefusalReason::kOtherRevertIncomplete:
+      return true;
+    case RefusalReason::kUnspecified:
+    case RefusalReason::kInUse:
+      return false;
+  }
+  return false;
 }
 
 }  // namespace lvmrevert

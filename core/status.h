@@ -20,6 +20,24 @@ enum class StatusCode {
   kIncomplete,       // failed after writing began: the target is partly done
 };
 
+// Why a safety check said no, for the callers that decide by it: the boot
+// run retries a device that is briefly open and keeps a schedule over a
+// refusal that may pass, but gives up on one that will hold at every boot.
+enum class RefusalReason {
+  kUnspecified,
+  kInUse,                   // open, mounted or held by someone else
+  kSnapshotInvalid,         // the kernel dropped the snapshot (it overflowed)
+  kMergePending,            // LVM merges the snapshot itself
+  kUnsupportedSnapshot,     // not an old-style snapshot (thin, ...)
+  kPairMismatch,            // the snapshot is not one of that origin, or is gone
+  kSiblingWouldOverflow,    // writing would make another snapshot overflow
+  kConflictingSchedules,    // two snapshots asked for one origin at one boot
+  kOtherRevertIncomplete,   // the origin is half-reverted to another source
+};
+
+// A refusal that will be the same at every boot until an admin acts.
+bool IsLastingRefusal(RefusalReason reason);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -54,6 +72,9 @@ class [[nodiscard]] Status {
   Status WithPrefix(const std::string& prefix) const;
   // The same message as another kind of error (an ok status stays ok).
   Status WithCode(StatusCode code) const;
+  // The same status, saying why it refused.
+  Status WithReason(RefusalReason reason) const;
+  RefusalReason reason() const { return reason_; }
 
  private:
   Status(StatusCode code, std::string message)
@@ -61,6 +82,7 @@ class [[nodiscard]] Status {
 
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  RefusalReason reason_ = RefusalReason::kUnspecified;
 };
 
 // A value or the Status that explains why there is none.

@@ -50,7 +50,8 @@ Status ValidateHeader(const store::DiskHeader& h) {
   if (h.valid == 0) {
     return Status::Refused(
         "the kernel marked this snapshot invalid (header valid=0), e.g. because it overflowed: "
-        "its saved chunks are incomplete and cannot be reverted");
+        "its saved chunks are incomplete and cannot be reverted")
+        .WithReason(RefusalReason::kSnapshotInvalid);
   }
   if (!store::IsLegalChunkSize(h.chunk_size_sectors)) {
     return Status::Corruption("invalid chunk size " + std::to_string(h.chunk_size_sectors) +

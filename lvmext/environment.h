@@ -30,6 +30,8 @@ struct Environment {
   BootImage* boot_image = nullptr;
   std::string kernel_cmdline_path = "/proc/cmdline";
   std::string run_dir = "/run/lvm-revert";
+  // LVM's run-time state: vgs_online/VG once event autoactivation ran for VG.
+  std::string lvm_run_dir = "/run/lvm";
   // Whether we run as root (the LVM form needs it); null: not checked.
   std::function<bool()> is_root{};
 };

@@ -178,9 +178,10 @@ class LvmRevert final : public RevertSession {
     // Nothing to revert: no prompt, no suspend; a backup asked for is still
     // made (empty).
     Status s = NothingToRevert(origin_path_) ? CopyPlanToOrigin(cow_, origin_) : ConfirmAndCopy();
+    if (s.ok() && !restoring_) s = CheckStillValid();
+    if (s.ok()) s = ClearIncomplete("the revert is complete");
+    if (s.ok()) s = DropConsumedTag();
     if (!s.ok() || restoring_) return s;
-    s = CheckStillValid();
-    if (!s.ok()) return s;
 
     if (options_.remove_snapshot) {
       // lvremove takes the VG lock itself, and our exclusive opens would
@@ -213,6 +214,8 @@ class LvmRevert final : public RevertSession {
       s = CheckStoreUnchanged();
       if (!s.ok()) return s;
     }
+    s = MarkIncomplete();
+    if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);
     if (s.ok()) s = ResumeSnapshot();
     if (!s.ok()) return s;
@@ -320,12 +323,17 @@ class LvmRevert final : public RevertSession {
     return Status::Ok();
   }
 
-  // Whatever happened, nothing stays suspended.
+  // Whatever happened, nothing stays suspended, and no mark is left behind
+  // a copy that never started.
   Status Cleanup(Status status) override {
     Status resumed = ResumeSnapshot();
-    if (resumed.ok()) return status;
     // A device left suspended needs the admin, whatever else happened.
-    return status.code() == StatusCode::kIncomplete ? status : resumed;
+    if (!resumed.ok() && status.code() != StatusCode::kIncomplete) status = resumed;
+    if (marked_ && !copy_started()) {
+      Status cleared = ClearIncomplete("nothing was written");
+      if (!cleared.ok() && status.code() != StatusCode::kIncomplete) status = cleared;
+    }
+    return status;
   }
 
   // LVM's own view: does the pair exist, is it an old-style snapshot of
@@ -342,6 +350,8 @@ class LvmRevert final : public RevertSession {
     }
     Status s = restoring_ ? CheckRestoreState(view_, origin_ref_)
                           : CheckPairState(view_, origin_ref_, snapshot_ref_);
+    if (s.ok() && !options_.compare) s = CheckNoOtherIncomplete(view_, origin_ref_, MarkedLv());
+    if (s.ok() && options_.schedules()) s = CheckNoOtherSchedule(view_, origin_ref_, snapshot_ref_);
     if (!s.ok()) return s;
     origin_lv_ = view_.Find(origin_ref_.lv);
     if (!restoring_) snapshot_lv_ = view_.Find(snapshot_ref_.lv);
@@ -520,7 +530,8 @@ class LvmRevert final : public RevertSession {
         continue;
       }
       return Status::Refused(what + ". Extend it first (lvextend -L +" + CeilMiB(extend_bytes) +
-                             " " + r.name + ") or pass --allow-invalidate");
+                             " " + r.name + ") or pass --allow-invalidate")
+          .WithReason(RefusalReason::kSiblingWouldOverflow);
     }
     return Status::Ok();
   }
@@ -538,6 +549,66 @@ class LvmRevert final : public RevertSession {
                              "something writing to the origin or the snapshot?); nothing was "
                              "written");
     }
+    return Status::Ok();
+  }
+
+  // What carries the mark of a revert under way: the snapshot read, or for
+  // --restore the origin itself.
+  const LvRef& MarkedLv() const { return restoring_ ? origin_ref_ : snapshot_ref_; }
+
+  // Before the first write to the origin, a mark committed to LVM's
+  // metadata, so that a crash leaves a record that survives it: any boot
+  // that finds it completes this revert before the origin is mounted, or
+  // stops (boot_run.h). A boot-time revert drops its schedule tag in the
+  // same commit: it can never start twice.
+  Status MarkIncomplete() {
+    std::vector<std::string> drop;
+    if (!options_.consumes_tag.empty()) drop.push_back(options_.consumes_tag);
+    const LvRecord* marked = restoring_ ? origin_lv_ : snapshot_lv_;
+    if (drop.empty() && marked != nullptr && marked->has_tag(kTagIncomplete)) {
+      marked_ = true;  // completing a revert that started: marked already
+      return Status::Ok();
+    }
+    Status s = env_.lvm->ChangeTags(MarkedLv(), {kTagIncomplete}, drop, VgLocking::kCallerHoldsLock);
+    if (!s.ok()) {
+      return Status::Refused("cannot record that the revert starts (tag " +
+                             std::string(kTagIncomplete) + " on " + MarkedLv().full() + "): " +
+                             s.message() + "; nothing was written");
+    }
+    marked_ = true;
+    consumed_ = !drop.empty();
+    Note("tagged " + MarkedLv().full() + " " + kTagIncomplete + " until the revert is complete");
+    return Status::Ok();
+  }
+
+  // After the flush (the origin holds the whole revert), or when the copy
+  // never started. `state` says which, for the message when LVM fails us:
+  // the mark left behind makes every boot stop for it, so the run is not done.
+  Status ClearIncomplete(const std::string& state) {
+    if (!marked_) return Status::Ok();
+    Status s = env_.lvm->ChangeTags(MarkedLv(), {}, {kTagIncomplete}, VgLocking::kCallerHoldsLock);
+    if (!s.ok()) {
+      return Status::Incomplete(
+          state + ", but the tag " + kTagIncomplete + " could not be removed from " +
+          MarkedLv().full() + " (" + s.message() + "), so every boot would stop to complete the "
+          "revert: run the same command again, or once LVM can change the VG: lvchange --deltag " +
+          kTagIncomplete + " " + MarkedLv().full());
+    }
+    marked_ = false;
+    return Status::Ok();
+  }
+
+  // A boot-time revert with nothing to write never marked itself, so its
+  // schedule tag is still there: done, it goes.
+  Status DropConsumedTag() {
+    if (options_.consumes_tag.empty() || consumed_ || !snapshot_lv_ ||
+        !snapshot_lv_->has_tag(options_.consumes_tag)) {
+      return Status::Ok();
+    }
+    Status s = env_.lvm->ChangeTags(snapshot_ref_, {}, {options_.consumes_tag},
+                                    VgLocking::kCallerHoldsLock);
+    if (!s.ok()) Warn("could not remove the tag " + options_.consumes_tag + " from " +
+                      snapshot_ref_.full() + ": " + s.message());
     return Status::Ok();
   }
 
@@ -568,6 +639,8 @@ class LvmRevert final : public RevertSession {
   DeviceFile cow_;
   std::vector<DeviceFile> sibling_cows_;
   std::optional<SuspendedDevice> suspended_;
+  bool marked_ = false;    // tagged kTagIncomplete by this run
+  bool consumed_ = false;  // options_.consumes_tag dropped by this run
 };
 
 }  // namespace

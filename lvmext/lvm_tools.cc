@@ -131,22 +131,36 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
   return RunChange({"lvm", "lvremove", "-y", lv.full()}, "lvremove " + lv.full());
 }
 
-StatusOr<std::string> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
+StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
   std::string select;
   for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
   StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b",
                             "--nosuffix", "-a", "-o", kLvsFields, "--select", select});
   if (!r.ok()) return r.status();
-  if (r->exit_code != 0) {
-    return Status::IOError("lvs --select '" + select + "' failed (exit " +
-                           std::to_string(r->exit_code) + "): " + FirstLine(r->err));
+  TaggedReport report{r->out, {}};
+  if (r->exit_code == 0) return report;
+  const std::string failed = "lvs --select '" + select + "' failed (exit " +
+                             std::to_string(r->exit_code) + ")";
+  // lvs goes on past a VG it cannot read and reports the others.
+  if (!LvmView::Parse(r->out).ok()) return Status::IOError(failed + ": " + FirstLine(r->err));
+  std::istringstream lines(r->err);
+  std::string line;
+  while (std::getline(lines, line)) {
+    line.erase(0, line.find_first_not_of(" \t"));
+    if (!line.empty() && line.rfind("WARNING", 0) != 0) report.problems.push_back(line);
   }
-  return r->out;
+  if (report.problems.empty()) report.problems.push_back(failed);
+  return report;
 }
 
 Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
-                                   const std::vector<std::string>& remove) {
+                                   const std::vector<std::string>& remove, VgLocking locking) {
   std::vector<std::string> argv = {"lvm", "lvchange"};
+  if (locking == VgLocking::kCallerHoldsLock) {
+    // Our flock on the VG guards the change. The snapshot may be suspended
+    // meanwhile: LVM's scan must skip it, not wait for it.
+    argv.insert(argv.end(), {"--nolocking", "--config", "devices/ignore_suspended_devices=1"});
+  }
   for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
   for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
   argv.push_back(lv.full());

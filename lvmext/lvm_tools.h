@@ -24,6 +24,18 @@ struct VgSpace {
   uint64_t extent_bytes = 0;
 };
 
+// What lvs could report of the tagged LVs of every VG. When one VG cannot be
+// read (another host's, duplicated names, broken metadata) lvs still reports
+// the others and fails: `problems` then holds its error lines.
+struct TaggedReport {
+  std::string json;
+  std::vector<std::string> problems;
+};
+
+// Who protects a metadata change: LVM's own VG lock, or ours, already held
+// (lvm-revert holds the VG lock across a revert, so LVM must not wait for it).
+enum class VgLocking { kLvmLocks, kCallerHoldsLock };
+
 // lvmconfig's answer and lvs's report, asked for at the same time.
 struct ConfigAndReport {
   Status config_status;
@@ -42,10 +54,11 @@ class LvmTools {
   virtual ConfigAndReport ReadConfigAndReportVg(const std::string& vg);
   virtual Status RemoveLv(const LvRef& lv) = 0;
   // The report (as ReportVg) of the LVs of every VG that carry any of `tags`.
-  virtual StatusOr<std::string> ReportTagged(const std::vector<std::string>& tags) = 0;
-  // lvchange --addtag/--deltag.
+  virtual StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) = 0;
+  // lvchange --addtag/--deltag, in one metadata commit.
   virtual Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
-                            const std::vector<std::string>& remove) = 0;
+                            const std::vector<std::string>& remove,
+                            VgLocking locking = VgLocking::kLvmLocks) = 0;
   // lvchange -ay / -an (an origin activates and deactivates with its snapshots).
   virtual Status SetActive(const LvRef& lv, bool active) = 0;
   // vgs: the VG's free bytes and its extent size.
@@ -65,9 +78,9 @@ class ProcessLvmTools final : public LvmTools {
   // Two processes at once: each LVM command starts slowly (it scans devices).
   ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;
   Status RemoveLv(const LvRef& lv) override;
-  StatusOr<std::string> ReportTagged(const std::vector<std::string>& tags) override;
+  StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) override;
   Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
-                    const std::vector<std::string>& remove) override;
+                    const std::vector<std::string>& remove, VgLocking locking) override;
   Status SetActive(const LvRef& lv, bool active) override;
   StatusOr<VgSpace> FreeSpace(const std::string& vg) override;
   Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,

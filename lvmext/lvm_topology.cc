@@ -110,7 +110,8 @@ StatusOr<SnapshotTopology> ResolveOriginTopology(DeviceMapper& dm, const LvmView
     for (const DmTarget& target : *table) {
       if (target.type == "snapshot-merge" || target.type == "snapshot") {
         return Status::Refused(origin_ref.full() + " is being merged or is a snapshot (its table is " +
-                               target.type + ")");
+                               target.type + ")")
+            .WithReason(RefusalReason::kMergePending);
       }
     }
     return t;  // no snapshots: written directly
@@ -145,7 +146,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   t.origin = *node;
   StatusOr<DmTarget> target = OnlyTarget(dm, t.origin.name);
   if (!target.ok()) return target.status();
-  if (target->type == "snapshot-merge") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref));
+  if (target->type == "snapshot-merge") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
   if (target->type != "snapshot-origin") {
     return Status::Refused(origin_ref.full() + " is not a snapshot origin in the kernel (its "
                            "table is " + target->type + ")");
@@ -159,21 +160,24 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   t.snapshot = *node;
   target = OnlyTarget(dm, t.snapshot.name);
   if (!target.ok()) return target.status();
-  if (target->type == "error") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref));
+  if (target->type == "error") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
   if (target->type != "snapshot") {
     return Status::Refused(snapshot_ref.full() + " is not an old-style snapshot in the kernel "
-                           "(its table is " + target->type + ")");
+                           "(its table is " + target->type + ")")
+        .WithReason(RefusalReason::kUnsupportedSnapshot);
   }
   StatusOr<SnapshotTable> table = ParseSnapshotParams(target->params);
   if (!table.ok()) return table.status();
   if (table->origin_dev != t.real.dev) {
     return Status::Refused(snapshot_ref.full() + " is not a snapshot of " + origin_ref.full() +
                            " in the kernel: it reads " + DevText(table->origin_dev) + ", not " +
-                           t.real.name);
+                           t.real.name)
+        .WithReason(RefusalReason::kPairMismatch);
   }
   if (!table->persistent) {
     return Status::Refused(snapshot_ref.full() + " has a transient (N) exception store: "
-                           "nothing on disk to revert from");
+                           "nothing on disk to revert from")
+        .WithReason(RefusalReason::kUnsupportedSnapshot);
   }
   t.chunk_size_sectors = table->chunk_size_sectors;
   t.snapshot_length_bytes = target->length_sectors * 512;
@@ -195,9 +199,10 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
     if (st->invalid) {
       return Status::Refused("snapshot " + snapshot_ref.full() +
                              " is invalid (the kernel dropped it, e.g. when it overflowed): its "
-                             "saved chunks are incomplete and cannot be reverted");
+                             "saved chunks are incomplete and cannot be reverted")
+          .WithReason(RefusalReason::kSnapshotInvalid);
     }
-    if (st->merge_failed) return Status::Refused(MergeRefusal(snapshot_ref, origin_ref));
+    if (st->merge_failed) return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
   }
 
   Status sib = AddSiblings(dm, view, origin, snapshot.name, &t);

@@ -44,6 +44,10 @@ struct Options {
   bool udev_sync = true;          // --noudevsync clears it
 
   Action action = Action::kRevert;
+  // --boot only (not a command-line option): the schedule tag this revert
+  // consumes, dropped in the same LVM commit that marks the revert started,
+  // so that it can never start twice.
+  std::string consumes_tag;
 
   // Undo and proof (both forms unless said).
   std::string backup_path;      // --backup FILE: what the revert overwrites, as a store

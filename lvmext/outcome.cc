@@ -128,7 +128,9 @@ std::string ReportJson(const Report& r, const Outcome& outcome) {
   if (r.scheduled_reverts) {
     json list = json::array();
     for (const ScheduledRevert& s : *r.scheduled_reverts) {
-      list.push_back({{"origin", s.origin.full()}, {"snapshot", s.snapshot.full()}, {"when", s.when}});
+      list.push_back({{"origin", s.origin.full()},
+                      {"snapshot", s.snapshot.lv.empty() ? json() : json(s.snapshot.full())},
+                      {"when", s.when}});
     }
     j["scheduled_reverts"] = list;
   } else {

@@ -1,5 +1,6 @@
 #include "lvmext/preflight.h"
 
+#include "lvmext/boot_tags.h"
 #include "safety/device_checks.h"
 
 namespace lvmrevert::cli {
@@ -11,7 +12,10 @@ char Health(const LvRecord& lv) { return lv.attr.size() > 8 ? lv.attr[8] : '-'; 
 
 StatusOr<const LvRecord*> Find(const LvmView& view, const LvRef& ref) {
   const LvRecord* lv = view.Find(ref.lv);
-  if (lv == nullptr) return Status::Refused("logical volume " + ref.full() + " not found");
+  if (lv == nullptr) {
+    return Status::Refused("logical volume " + ref.full() + " not found")
+        .WithReason(RefusalReason::kPairMismatch);
+  }
   return lv;
 }
 
@@ -37,7 +41,7 @@ Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const Lv
     for (const LvRecord* s : view.SnapshotsOf(origin.name)) {
       if (s->merging || s->volume_type() == 'S') merging = ref.vg + "/" + s->name;
     }
-    return Status::Refused(MergePendingMessage(merging, ref));
+    return Status::Refused(MergePendingMessage(merging, ref)).WithReason(RefusalReason::kMergePending);
   }
   return Status::Ok();
 }
@@ -55,7 +59,8 @@ StatusOr<LvRef> InferOrigin(const LvmView& view, const LvRef& snapshot) {
   if (!snap.ok()) return snap.status();
   if (!(*snap)->is_old_style_snapshot() || (*snap)->origin.empty()) {
     return Status::Refused(snapshot.full() + " is not an old-style snapshot, so it has no origin "
-                           "to revert (give VG/LV VG/SNAP)");
+                           "to revert (give VG/LV VG/SNAP)")
+        .WithReason(RefusalReason::kPairMismatch);
   }
   return LvRef{snapshot.vg, (*snap)->origin};
 }
@@ -69,19 +74,23 @@ Status CheckPairState(const LvmView& view, const LvRef& origin, const LvRef& sna
   if (snap.is_thin()) {
     return Status::Refused(snapshot.full() +
                            " is a thin snapshot: lvm-revert reverts old-style snapshots; thin "
-                           "snapshots merge instantly with lvconvert --merge " + snapshot.full());
+                           "snapshots merge instantly with lvconvert --merge " + snapshot.full())
+        .WithReason(RefusalReason::kUnsupportedSnapshot);
   }
   if (!snap.is_old_style_snapshot()) {
-    return Status::Refused(snapshot.full() + " is not a snapshot (its type is " + snap.segtype + ")");
+    return Status::Refused(snapshot.full() + " is not a snapshot (its type is " + snap.segtype + ")")
+        .WithReason(RefusalReason::kPairMismatch);
   }
   if (snap.origin != origin.lv) {
     return Status::Refused(snapshot.full() + " is not a snapshot of " + origin.full() +
-                           " (its origin is " + origin.vg + "/" + snap.origin + ")");
+                           " (its origin is " + origin.vg + "/" + snap.origin + ")")
+        .WithReason(RefusalReason::kPairMismatch);
   }
   Status s = CheckWritableOrigin(view, **origin_lv, origin);
   if (!s.ok()) return s;
   if (snap.merging || snap.volume_type() == 'S') {
-    return Status::Refused(MergePendingMessage(snapshot.full(), origin));
+    return Status::Refused(MergePendingMessage(snapshot.full(), origin))
+        .WithReason(RefusalReason::kMergePending);
   }
   return Status::Ok();
 }
@@ -93,6 +102,42 @@ Status CheckRestoreState(const LvmView& view, const LvRef& origin) {
     return Status::Refused(origin.full() + " is a snapshot: restore the volume it is a snapshot of");
   }
   return CheckWritableOrigin(view, **origin_lv, origin);
+}
+
+Status CheckNoOtherIncomplete(const LvmView& view, const LvRef& origin, const LvRef& marked) {
+  const LvRecord* origin_lv = view.Find(origin.lv);
+  if (origin_lv != nullptr && origin_lv->has_tag(kTagIncomplete) && marked.lv != origin.lv) {
+    return Status::Refused("an earlier --restore onto " + origin.full() +
+                           " did not finish (tag " + kTagIncomplete + " on " + origin.full() +
+                           "): complete it first (lvm-revert --restore FILE " + origin.full() + ")")
+        .WithReason(RefusalReason::kOtherRevertIncomplete);
+  }
+  for (const LvRecord* snap : view.SnapshotsOf(origin.lv)) {
+    if (snap->name == marked.lv || !snap->has_tag(kTagIncomplete)) continue;
+    const LvRef other{origin.vg, snap->name};
+    return Status::Refused(origin.full() + " is half-reverted to " + other.full() +
+                           " (tag " + kTagIncomplete + " on " + other.full() +
+                           "): complete that revert first (lvm-revert " + origin.full() + " " +
+                           other.full() + ")")
+        .WithReason(RefusalReason::kOtherRevertIncomplete);
+  }
+  return Status::Ok();
+}
+
+Status CheckNoOtherSchedule(const LvmView& view, const LvRef& origin, const LvRef& snapshot) {
+  for (const LvRecord* snap : view.SnapshotsOf(origin.lv)) {
+    if (snap->name == snapshot.lv) continue;
+    for (const char* tag : {kTagNextBoot, kTagEveryBoot}) {
+      if (!snap->has_tag(tag)) continue;
+      const LvRef other{origin.vg, snap->name};
+      return Status::Refused(origin.full() + " is already scheduled to be reverted to " +
+                             other.full() + " at boot (tag " + tag + " on " + other.full() +
+                             "); one origin takes one schedule: cancel that first (lvm-revert "
+                             "--cancel " + origin.full() + " " + other.full() + ")")
+          .WithReason(RefusalReason::kConflictingSchedules);
+    }
+  }
+  return Status::Ok();
 }
 
 Status CheckOpenCounts(const SnapshotTopology& topo, const LvRef& origin, const LvRef& snapshot,

@@ -27,6 +27,18 @@ Status CheckPairState(const LvmView& view, const LvRef& origin, const LvRef& sna
 // itself.
 Status CheckRestoreState(const LvmView& view, const LvRef& origin);
 
+// A revert or restore onto `origin` that marks `marked` (the snapshot it
+// reads, or the origin for --restore) started: refused while the origin is
+// half-reverted from another source (tag lvm_revert_incomplete on another
+// snapshot of it, or on the origin: an interrupted --restore), since a boot
+// would complete that one over this. The message gives the command that
+// completes it.
+Status CheckNoOtherIncomplete(const LvmView& view, const LvRef& origin, const LvRef& marked);
+
+// Scheduling `snapshot` for boot: refused when another snapshot of the same
+// origin already is (the boot would revert to both, the last one winning).
+Status CheckNoOtherSchedule(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
+
 // Device-mapper's open counts: nothing but the snapshot stack holds the
 // devices. -real is opened by the origin and by each snapshot's table, each
 // -cow by its snapshot's table; the origin and the snapshot by nobody.

@@ -24,7 +24,10 @@ const char* ResultName(Result result);
 struct ScheduledRevert {
   LvRef origin;
   LvRef snapshot;
-  std::string when;  // "next-boot", "every-boot", "refused" or "command line"
+  // "next-boot", "every-boot", "refused", "command line", "incomplete" (a
+  // revert that started and did not finish) or "incomplete-restore" (an
+  // interrupted --restore onto origin: no snapshot).
+  std::string when;
 };
 
 // Another snapshot of the same origin, and what the revert costs it.

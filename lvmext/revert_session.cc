@@ -309,6 +309,7 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
       written.Record(offset, data);
     };
   }
+  copy_started_ = true;
   Status s = CopyPlan(*plan_, DataEngine(), cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
   report_.bytes_written = copy_stats_.bytes_written;
   if (progress) progress->Finish(copy_stats_.bytes_written);

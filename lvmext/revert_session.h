@@ -63,6 +63,9 @@ class RevertSession {
   // signal arrives. Refuses first if the plan could not be printed.
   Status CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin);
 
+  // Whether the copy to the origin began (writes may have reached it).
+  bool copy_started() const { return copy_started_; }
+
   // Informational text: stdout, text format only, not with -q.
   void Say(const std::string& line);
   // Only with -v, on stderr.
@@ -95,6 +98,7 @@ class RevertSession {
   Status VerifyCopy(const DeviceFile& cow, const DeviceFile& origin, const WriteLog& log);
 
   CopyStats copy_stats_;
+  bool copy_started_ = false;
   UniqueFd backup_fd_;
   bool backup_created_ = false;   // ours to remove while it is not complete
   bool backup_complete_ = false;

@@ -6,20 +6,29 @@
 
 namespace lvmrevert::cli {
 
-StatusOr<std::vector<ScheduledRevert>> ListScheduled(LvmTools& lvm) {
-  StatusOr<std::string> report = lvm.ReportTagged({kTagNextBoot, kTagEveryBoot, kTagRefused});
+StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
+  StatusOr<TaggedReport> report =
+      lvm.ReportTagged({kTagIncomplete, kTagNextBoot, kTagEveryBoot, kTagRefused});
   if (!report.ok()) return report.status();
-  StatusOr<LvmView> view = LvmView::Parse(*report);
+  StatusOr<LvmView> view = LvmView::Parse(report->json);
   if (!view.ok()) return view.status();
-  std::vector<ScheduledRevert> found;
+  ScheduledList found;
+  found.problems = report->problems;
   for (const LvRecord& lv : view->lvs()) {
-    if (!lv.is_old_style_snapshot() || lv.origin.empty()) continue;
-    const char* when = lv.has_tag(kTagNextBoot)    ? "next-boot"
+    if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
+      if (lv.has_tag(kTagIncomplete)) {
+        found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
+                                 "incomplete-restore"});
+      }
+      continue;
+    }
+    const char* when = lv.has_tag(kTagIncomplete)  ? "incomplete"
+                       : lv.has_tag(kTagNextBoot)  ? "next-boot"
                        : lv.has_tag(kTagEveryBoot) ? "every-boot"
                        : lv.has_tag(kTagRefused)   ? "refused"
                                                    : nullptr;
     if (when == nullptr) continue;
-    found.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, when});
+    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, when});
   }
   return found;
 }
@@ -56,6 +65,14 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
     return report;
   }
+  if (snap->has_tag(kTagIncomplete)) {
+    report.status =
+        Status::Refused(report.origin + " is half-reverted to " + report.snapshot + " (tag " +
+                        kTagIncomplete + "): a revert that started cannot be cancelled, and every "
+                        "boot completes it before the volume is mounted; complete it now: "
+                        "lvm-revert " + report.origin + " " + report.snapshot);
+    return report;
+  }
   std::vector<std::string> tags;
   for (const char* tag : {kTagNextBoot, kTagEveryBoot, kTagRefused}) {
     if (snap->has_tag(tag)) tags.push_back(tag);
@@ -82,21 +99,29 @@ Report RunListScheduled(const Options& options, Console& console, Environment& e
     report.status = Status::Refused("--list-scheduled needs the LVM tools");
     return report;
   }
-  StatusOr<std::vector<ScheduledRevert>> scheduled = ListScheduled(*env.lvm);
+  StatusOr<ScheduledList> scheduled = ListScheduled(*env.lvm);
   if (!scheduled.ok()) {
     report.status = scheduled.status().WithCode(StatusCode::kRefused);
     return report;
   }
+  for (const std::string& problem : scheduled->problems) {
+    report.warnings.push_back("not listed: " + problem);
+    console.err << "lvm-revert: WARNING: not listed: " << problem << "\n";
+  }
   report.result = Result::kListed;
-  report.scheduled_reverts = *scheduled;
+  report.scheduled_reverts = scheduled->reverts;
   if (options.format == OutputFormat::kJson) return report;
-  if (scheduled->empty()) {
+  if (scheduled->reverts.empty()) {
     if (!options.quiet) console.out << "No revert is scheduled for boot.\n";
     return report;
   }
-  for (const ScheduledRevert& s : *scheduled) {
-    console.out << s.origin.full() << " <- " << s.snapshot.full() << "  " << s.when
+  for (const ScheduledRevert& s : scheduled->reverts) {
+    console.out << s.origin.full() << " <- "
+                << (s.snapshot.lv.empty() ? "a backup file" : s.snapshot.full()) << "  " << s.when
                 << (s.when == "refused" ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
+                << (s.when == "incomplete" || s.when == "incomplete-restore"
+                        ? "  (started and not finished: the next boot completes it or stops)"
+                        : "")
                 << "\n";
   }
   return report;

@@ -14,9 +14,16 @@
 
 namespace lvmrevert::cli {
 
-// Every snapshot in every VG that carries a schedule tag (next-boot first
-// when one carries both).
-StatusOr<std::vector<ScheduledRevert>> ListScheduled(LvmTools& lvm);
+// What the tags say, in every VG that could be read, and what could not be.
+struct ScheduledList {
+  std::vector<ScheduledRevert> reverts;
+  std::vector<std::string> problems;  // LVM's words about the VGs it could not read
+};
+
+// Every snapshot in every VG that carries a schedule tag or the mark of a
+// revert under way (incomplete first, then next-boot, when one carries
+// several), and every origin marked by an interrupted --restore.
+StatusOr<ScheduledList> ListScheduled(LvmTools& lvm);
 
 // --cancel VG/LV VG/SNAP: removes the schedule tags from the snapshot.
 Report RunCancel(const Options& options, Console& console, Environment& env);

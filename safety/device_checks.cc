@@ -36,12 +36,14 @@ Status CheckNotMountedOrSwap(SystemView& view, const std::string& role, const st
     std::vector<std::string> targets;
     for (const std::string& m : *mounts) targets.push_back(QuotedName(m));
     return Status::Refused(role + " " + Described(view, path) + " is mounted on " +
-                           Join(targets) + ": unmount it first");
+                           Join(targets) + ": unmount it first")
+        .WithReason(RefusalReason::kInUse);
   }
   StatusOr<bool> swap = view.IsActiveSwap(rdev, path);
   if (!swap.ok()) return swap.status().WithPrefix("checking whether " + name + " is a swap area");
   if (*swap) {
-    return Status::Refused(role + " " + name + " is an active swap area: swapoff it first");
+    return Status::Refused(role + " " + name + " is an active swap area: swapoff it first")
+        .WithReason(RefusalReason::kInUse);
   }
   return Status::Ok();
 }
@@ -128,7 +130,8 @@ Status CheckOpenCount(const std::string& role, const std::string& label, int ope
     return Status::Refused(role + " " + label + " is open (open count " +
                            std::to_string(open_count) + ", expected " +
                            std::to_string(explained) +
-                           "): close whatever uses it first (see fuser -vm, lsof)");
+                           "): close whatever uses it first (see fuser -vm, lsof)")
+        .WithReason(RefusalReason::kInUse);
   }
   return Status::Ok();
 }
@@ -139,7 +142,8 @@ Status CheckNoHolders(SystemView& view, const std::string& role, const std::stri
   if (!holders.ok()) return holders.status().WithPrefix("checking what holds " + label);
   if (!holders->empty()) {
     return Status::Refused(role + " " + label + " is held by " + Join(*holders) +
-                           " (a device stacked on it): remove that first");
+                           " (a device stacked on it): remove that first")
+        .WithReason(RefusalReason::kInUse);
   }
   return Status::Ok();
 }

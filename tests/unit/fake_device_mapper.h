@@ -97,22 +97,38 @@ class FakeLvmTools final : public cli::LvmTools {
     return Status::Ok();
   }
 
-  // ReportTagged answers with tagged_json (or lvs_json when it is empty),
-  // and logs the calls below as "tags VG/LV +a -b", "activate VG/LV", ...
+  // ReportTagged answers with tagged_json (or lvs_json when it is empty)
+  // and tagged_problems, and logs the calls below as "tags VG/LV +a -b"
+  // ("... [our lock]" when the caller holds the VG lock), "activate VG/LV", ...
+  // A tag change that succeeds is passed to on_change_tags.
   std::string tagged_json;
+  std::vector<std::string> tagged_problems;
+  Status fail_report_tagged;
   std::vector<std::string> changes;
   Status fail_changes;
+  // Fails only the tag changes whose log entry contains this text.
+  std::string fail_changes_matching;
   std::function<void(const cli::LvRef&, bool)> on_set_active;
+  std::function<void(const cli::LvRef&, const std::vector<std::string>&,
+                     const std::vector<std::string>&)>
+      on_change_tags;
 
-  StatusOr<std::string> ReportTagged(const std::vector<std::string>&) override {
-    return tagged_json.empty() ? lvs_json : tagged_json;
+  StatusOr<cli::TaggedReport> ReportTagged(const std::vector<std::string>&) override {
+    if (!fail_report_tagged.ok()) return fail_report_tagged;
+    return cli::TaggedReport{tagged_json.empty() ? lvs_json : tagged_json, tagged_problems};
   }
   Status ChangeTags(const cli::LvRef& lv, const std::vector<std::string>& add,
-                    const std::vector<std::string>& remove) override {
+                    const std::vector<std::string>& remove, cli::VgLocking locking) override {
     std::string entry = "tags " + lv.full();
     for (const auto& t : add) entry += " +" + t;
     for (const auto& t : remove) entry += " -" + t;
+    if (locking == cli::VgLocking::kCallerHoldsLock) entry += " [our lock]";
     changes.push_back(entry);
+    if (!fail_changes_matching.empty() && entry.find(fail_changes_matching) != std::string::npos) {
+      return Status::IOError("lvchange (tags) " + lv.full() + " failed (exit 5): Cannot change VG " +
+                             lv.vg + " while PVs are missing.");
+    }
+    if (fail_changes.ok() && on_change_tags) on_change_tags(lv, add, remove);
     return fail_changes;
   }
   cli::VgSpace space{1 << 30, 4 << 20};

@@ -94,7 +94,7 @@ const Schema kCompareSchema = {
 
 const Schema kScheduledRevertSchema = {
     {"origin", {kString}},
-    {"snapshot", {kString}},
+    {"snapshot", {kString, kNull}},
     {"when", {kString}},
 };
 

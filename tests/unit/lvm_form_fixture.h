@@ -67,6 +67,14 @@ class LvmFormTest : public ::testing::Test {
     lvm_.config.locking_dir = config_dir_;
     lvs_ = {{"lv", "LVLVLV-1111", "owi-XXs---", "", "linear"},
             {"snap", "SNSNSN-2222", "swi-XXs---", "lv", "linear"}};
+    // Tag changes land in LVM's view, as lvchange's commit would.
+    lvm_.on_change_tags = [this](const LvRef& ref, const std::vector<std::string>& add,
+                                 const std::vector<std::string>& remove) {
+      for (LvSpec& lv : lvs_) {
+        if (lv.name == ref.lv) lv.tags = ChangedTags(lv.tags, add, remove);
+      }
+      lvm_.lvs_json = LvsJson(lvs_);
+    };
 
     StoreBuilder snap(8);
     for (uint64_t c : {3, 4, 5, 40, 63}) snap.Add(c);
@@ -93,6 +101,21 @@ class LvmFormTest : public ::testing::Test {
   }
 
   static dev_t Dev(unsigned minor_number) { return makedev(253, minor_number); }
+  // `tags` (comma-separated) with `add` appended and `remove` taken out.
+  static std::string ChangedTags(const std::string& tags, const std::vector<std::string>& add,
+                                 const std::vector<std::string>& remove) {
+    std::vector<std::string> list;
+    std::istringstream in(tags);
+    for (std::string t; std::getline(in, t, ',');) {
+      if (!t.empty() && std::find(remove.begin(), remove.end(), t) == remove.end()) list.push_back(t);
+    }
+    for (const std::string& t : add) {
+      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+    }
+    std::string out;
+    for (const std::string& t : list) out += (out.empty() ? "" : ",") + t;
+    return out;
+  }
   static std::string Uuid(const std::string& lv_uuid) {
     std::string s = std::string(kVgUuid) + lv_uuid;
     s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
@@ -148,6 +171,7 @@ class LvmFormTest : public ::testing::Test {
                     [this](const std::string& name, dev_t) { return Path(name); },
                     boot_image_, dir_.File("cmdline"), dir_.File("run")};
     env.is_root = [this] { return is_root_; };
+    env.lvm_run_dir = dir_.File("lvm-run");
     return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
   }
 

@@ -54,7 +54,9 @@ TEST_F(LvmUndoTest, BackupSnapshotIsSizedForThePlanAndCountedAsASibling) {
   };
   EXPECT_EQ(Run({"-y", "--json", "--backup-snapshot", "sib", "vg/lv", "vg/snap"}), kExitDone)
       << err_.str();
-  EXPECT_THAT(lvm_.changes, ElementsAre("create vg/sib of vg/lv chunk 4096 size 4194304"));
+  EXPECT_THAT(lvm_.changes, ElementsAre("create vg/sib of vg/lv chunk 4096 size 4194304",
+                                        "tags vg/snap +lvm_revert_incomplete [our lock]",
+                                        "tags vg/snap -lvm_revert_incomplete [our lock]"));
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
   EXPECT_THAT(out_.str(), HasSubstr("\"siblings\":[{\"name\":\"vg/sib\""));
   EXPECT_THAT(out_.str(), HasSubstr("\"backup_snapshot\":\"vg/sib\""));
