@@ -12,11 +12,16 @@ namespace lvmrevert::cli {
 std::optional<std::string> InitramfsBootImage::WhyNotReady() {
   utsname uts {};
   if (::uname(&uts) != 0) return "cannot tell which kernel runs (uname)";
-  const std::string image = std::string("/boot/initrd.img-") + uts.release;
+  const std::string release = uts.release;
+  const std::string image = "/boot/initrd.img-" + release;
+  // The image of the running kernel, by name: update-initramfs -u alone
+  // rebuilds only the newest kernel's.
+  const std::string rebuild = "update-initramfs -u -k " + release + " (or dracut -f " + image +
+                              " " + release + ")";
   struct stat st {};
   if (::stat(image.c_str(), &st) != 0) {
     return "there is no " + image + ": the revert runs only from an initramfs that holds "
-           "lvm-revert (install the package, or run update-initramfs -u)";
+           "lvm-revert (install the package, or run " + rebuild + ")";
   }
   for (const char* lister : {"lsinitramfs", "lsinitrd"}) {
     StatusOr<Output> listed = Run({lister, image});
@@ -30,8 +35,8 @@ std::optional<std::string> InitramfsBootImage::WhyNotReady() {
         return std::nullopt;
       }
     }
-    return image + " has no lvm-revert in it, so nothing will revert at the next boot: run "
-                   "update-initramfs -u (or dracut -f) first";
+    return image + " has no lvm-revert in it, so nothing will revert at the next boot: run " +
+           rebuild + " first";
   }
   return "cannot list " + image + " (no lsinitramfs or lsinitrd) to check that it holds lvm-revert";
 }

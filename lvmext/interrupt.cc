@@ -1,6 +1,7 @@
 #include "lvmext/interrupt.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -49,6 +50,9 @@ void MaybeDebugPause(const char* stage) {
     return;
   }
   const long seconds = std::strtol(s.c_str() + colon + 1, nullptr, 10);
+  // Said on stderr (the console at boot), so a test can cut the power here.
+  std::fprintf(stderr, "lvm-revert: debug: pausing %lds at %s\n", seconds, stage);
+  std::fflush(stderr);
   struct timespec left {seconds, 0};
   while (left.tv_sec > 0 || left.tv_nsec > 0) {
     if (Interrupted() || nanosleep(&left, &left) == 0) break;

@@ -20,6 +20,7 @@ test_packages=(
   qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
   # the Debian package, its shell code and the boot tests (real initramfs images)
   debhelper dpkg-dev lintian initramfs-tools shellcheck bash-completion man-db
+  plymouth  # the dracut image with systemd and plymouth (boot tests)
   # benchmarks
   fio time
 )

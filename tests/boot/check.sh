@@ -18,8 +18,13 @@ for case_name in "$@"; do
     vgchange -q -ay "$vg" >/dev/null
     vm_mknodes
     case $case_name in
-        next-boot | write-failure | dracut | cmdline | rescue)
-            t_eq "$case_name: no schedule tag left" "$(tags_of "$vg/snap")" "" ;;
+        next-boot | write-failure | dracut | cmdline | rescue | cut-next-boot | cut-cmdline | dracut-systemd)
+            t_eq "$case_name: no schedule tag left, no revert marked under way" "$(tags_of "$vg/snap")" "" ;;
+        two-schedules)
+            t_eq "$case_name: snap tagged refused" "$(tags_of "$vg/snap")" lvm_revert_refused
+            t_eq "$case_name: zbase tagged refused" "$(tags_of "$vg/zbase")" lvm_revert_refused
+            t_snap_valid "$case_name: zbase still valid" "$vg" zbase
+            ;;
         every-boot)
             t_eq "$case_name: the every-boot tag stays" "$(tags_of "$vg/snap")" lvm_revert_every_boot ;;
         off)

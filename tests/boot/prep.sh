@@ -23,6 +23,8 @@ make_root() {
     cp /bin/busybox "$mnt/bin/busybox"
     for a in sh cat ls grep tr cut sha256sum mount sync poweroff echo; do ln -s busybox "$mnt/bin/$a"; done
     install -m 755 "$here/root-init.sh" "$mnt/sbin/init"
+    # systemd's initrd switches only into a root that has os-release.
+    printf 'NAME="lvm-revert boot test"\nID=lvmrevert-boot-test\n' >"$mnt/etc/os-release"
     echo BEFORE >"$mnt/marker"
     head -c 6M /dev/urandom >"$mnt/data"
     sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.data-before"
@@ -53,7 +55,7 @@ for case_name in "$@"; do
     mnt=/tmp/root-$vg
     # Scheduled while the root is mounted, as an admin would.
     case $case_name in
-        next-boot | off | refused | write-failure | dracut)
+        next-boot | off | refused | write-failure | dracut | cut-next-boot | dracut-systemd)
             vm_revert --at-next-boot "$vg/root" "$vg/snap"
             vm_show_revert
             cp "$REV_OUT" "$OUT/$vg.schedule.out"
@@ -73,6 +75,18 @@ for case_name in "$@"; do
             # Invalidate the snapshot after scheduling: 12 MiB of changes, 8 MiB of room.
             head -c 12M /dev/urandom >"$mnt/fill"
             sync
+            ;;
+        two-schedules)
+            # A second snapshot of the root, and both scheduled by hand (the
+            # tags are the interface): the boot must refuse both.
+            lvcreate -q -y -s -c 4k -L 24M -n zbase "$vg/root" >/dev/null
+            lvchange -q --addtag lvm_revert_next_boot "$vg/snap"
+            lvchange -q --addtag lvm_revert_every_boot "$vg/zbase"
+            ;;
+        dracut-systemd)
+            # A swap LV to resume from (it holds no image: the boot goes on).
+            lvcreate -q -y -L 16M -n swap "$vg" >/dev/null
+            mkswap -q "/dev/$vg/swap" >/dev/null
             ;;
         home)
             # A second LV that the initramfs does not activate, and its snapshot,

@@ -8,13 +8,14 @@
 #   tests/boot/run-boot-tests.sh [--keep] [CASE...]
 #
 # Cases: next-boot every-boot home off cmdline refused write-failure rescue
-# dracut. Needs root, the package installed (scripts/package.sh, dpkg -i),
+# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd. Needs root, the package installed (scripts/package.sh, dpkg -i),
 # initramfs-tools, qemu-system-x86 and a kernel in /boot. TAP on stdout;
 # exit 0 when every check passed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-ALL_CASES=(next-boot every-boot home off cmdline refused write-failure rescue dracut)
+ALL_CASES=(next-boot every-boot home off cmdline refused write-failure rescue dracut
+  cut-next-boot cut-cmdline two-schedules dracut-systemd)
 KEEP=0
 CASES=()
 for a in "$@"; do
@@ -65,6 +66,9 @@ cp -a /etc/initramfs-tools "$W/conf"
 sed -i 's/^MODULES=.*/MODULES=list/' "$W/conf/initramfs.conf"
 echo "FSTYPE=ext4" >>"$W/conf/initramfs.conf"
 printf '%s\n' virtio_pci virtio_blk ext4 dm_mod dm_snapshot >"$W/conf/modules"
+# A test-only script that holds the root open when asked to (every-boot).
+mkdir -p "$W/conf/scripts/local-premount"
+install -m 755 "$here/hold-root.sh" "$W/conf/scripts/local-premount/boot-test-hold-root"
 mkinitramfs -d "$W/conf" -o "$W/initrd.img" "$KVER" 2>"$W/mkinitramfs.log" ||
   die "mkinitramfs failed: $(tail -5 "$W/mkinitramfs.log")"
 lsinitramfs "$W/initrd.img" >"$W/initrd.list"
@@ -75,7 +79,19 @@ done
 grep -q 'lvm-revert' "$W/initrd.list" || die "no lvm-revert in the image"
 
 DRACUT=0
-[[ " ${CASES[*]} " == *" dracut "* ]] && DRACUT=1
+[[ " ${CASES[*]} " == *" dracut"* ]] && DRACUT=1
+# dracut_image NAME MODULES OMIT: an image from the unpacked dracut, with
+# the installed package's module.
+dracut_image() {
+  DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
+    bash "$W/dracut-root/usr/bin/dracut" --force --no-hostonly --conf /dev/null --confdir "$W/dracut-conf.d" \
+    -m "$2" --add-drivers "virtio_pci virtio_blk ext4" ${3:+-o "$3"} \
+    "$W/$1.img" "$KVER" >"$W/$1.log" 2>&1 || die "dracut ($1) failed: $(tail -5 "$W/$1.log")"
+  dracutbasedir="$W/dracut-tree" bash "$W/dracut-root/usr/bin/lsinitrd" "$W/$1.img" \
+    >"$W/$1.list" 2>/dev/null || true
+  has "$1 image holds lvm-revert" "$W/$1.list" "usr/sbin/lvm-revert"
+  has "$1 image holds the pre-mount hook" "$W/$1.list" "lvm-revert-pre-mount.sh"
+}
 if [[ $DRACUT == 1 ]]; then
   # dracut conflicts with initramfs-tools on Debian: run it from its
   # unpacked packages, with the installed package's module added.
@@ -87,15 +103,22 @@ if [[ $DRACUT == 1 ]]; then
   cp -a "$W/dracut-root/usr/lib/dracut" "$W/dracut-tree"
   cp -a /usr/lib/dracut/modules.d/91lvm-revert "$W/dracut-tree/modules.d/"
   mkdir -p "$W/dracut-conf.d"
-  DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
-    bash "$W/dracut-root/usr/bin/dracut" --force --no-hostonly --conf /dev/null --confdir "$W/dracut-conf.d" \
-    -m "bash base udev-rules kernel-modules rootfs-block dm lvm lvm-revert" \
-    --add-drivers "virtio_pci virtio_blk ext4" -o "systemd plymouth" \
-    "$W/dracut.img" "$KVER" >"$W/dracut.log" 2>&1 || die "dracut failed: $(tail -5 "$W/dracut.log")"
-  dracutbasedir="$W/dracut-tree" bash "$W/dracut-root/usr/bin/lsinitrd" "$W/dracut.img" \
-    >"$W/dracut.list" 2>/dev/null || true
-  has "dracut image holds lvm-revert" "$W/dracut.list" "usr/sbin/lvm-revert"
-  has "dracut image holds the pre-mount hook" "$W/dracut.list" "lvm-revert-pre-mount.sh"
+  if [[ " ${CASES[*]} " == *" dracut "* ]]; then
+    dracut_image dracut "bash base udev-rules kernel-modules rootfs-block dm lvm lvm-revert" \
+      "systemd plymouth"
+  fi
+  if [[ " ${CASES[*]} " == *" dracut-systemd "* ]]; then
+    # The systemd initrd Debian builds when systemd is installed, with
+    # plymouth and hibernation's resume: the revert must wait for resume.
+    step "dracut image with systemd, plymouth and resume"
+    dracut_image dracut-systemd "bash systemd systemd-initrd dracut-systemd base udev-rules \
+kernel-modules rootfs-block dm lvm resume plymouth lvm-revert" ""
+    has "dracut-systemd image orders the revert after resume" "$W/dracut-systemd.list" \
+      "dracut-pre-mount.service.d"
+    has "dracut-systemd image holds plymouth" "$W/dracut-systemd.list" "plymouthd"
+    has "dracut-systemd image holds systemd-hibernate-resume" "$W/dracut-systemd.list" \
+      "systemd-hibernate-resume"
+  fi
 fi
 
 # ---------------------------------------------------------------- disks
@@ -121,7 +144,8 @@ start_boot() {
   rm -f "$W/$name.in"
   mkfifo "$W/$name.in"
   exec {BOOT_IN}<>"$W/$name.in"
-  timeout 240 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 -nodefaults \
+  timeout 240 qemu-system-x86_64 -name "lvm-revert-boot-$name" \
+    -accel tcg,thread=multi -cpu max -smp 2 -m 1024 -nodefaults \
     -nographic -no-reboot -serial stdio -monitor none \
     -kernel "/boot/vmlinuz-$KVER" -initrd "$image" \
     -append "console=ttyS0 quiet $append" \
@@ -148,6 +172,12 @@ wait_for() {
   done
   return 1
 }
+# power_cut NAME: qemu killed, as a power cut would stop the machine; the
+# disk keeps what reached it (cache=none).
+power_cut() {
+  pkill -KILL -f -- "-name lvm-revert-boot-$1 " || true
+  finish_boot "$1"
+}
 # type_line TEXT: a line typed at the booting guest's console.
 type_line() { printf '%s\n' "$1" >&"$BOOT_IN"; }
 env_of() { cat "$PREP/$1.$2"; }
@@ -170,6 +200,8 @@ for c in "${CASES[@]}"; do
         "To cancel: lvm-revert --cancel $vg/root $vg/snap"
       has "$c: --at-next-boot warned that the host's initramfs lacks lvm-revert" \
         "$PREP/$vg.schedule.err" "has no lvm-revert in it"
+      has "$c: the warning names the command that rebuilds the running kernel's image" \
+        "$PREP/$vg.schedule.err" "run update-initramfs -u -k $KVER (or dracut -f /boot/initrd.img-$KVER $KVER)"
       boot "$c-1" "$img" "$W/initrd.img" "$root"
       has "$c: the console says it reverted (under quiet)" "$W/$c-1.log" \
         "lvm-revert: reverted $vg/root to $vg/snap: wrote"
@@ -182,9 +214,16 @@ for c in "${CASES[@]}"; do
       has "$c: the following boot keeps what the first one changed" "$W/$c-2.log" "E2E-INIT: marker=USED"
       ;;
     every-boot)
-      for n in 1 2; do
+      # Boot 1: something holds the root open (a test-only script in the
+      # image): refused as a passing trouble, the reset stays scheduled.
+      boot "$c-1" "$img" "$W/initrd.img" "$root lvmrevert_test_hold"
+      has "$c: boot 1 found the root held" "$W/$c-1.log" "boot-test: holding /dev/mapper/$vg-root open"
+      has "$c: boot 1 refused, keeping the schedule" "$W/$c-1.log" \
+        "lvm-revert: $vg/root is unchanged and the boot goes on; this may pass, so $vg/snap stays scheduled (every-boot) and the next boot tries again"
+      has "$c: boot 1 booted unchanged" "$W/$c-1.log" "E2E-INIT: $after"
+      for n in 2 3; do
         boot "$c-$n" "$img" "$W/initrd.img" "$root"
-        has "$c: boot $n reverts" "$W/$c-$n.log" "lvm-revert: reverted $vg/root to $vg/snap"
+        has "$c: boot $n resets" "$W/$c-$n.log" "lvm-revert: reverted $vg/root to $vg/snap"
         has "$c: boot $n boots the snapshot's content" "$W/$c-$n.log" "E2E-INIT: $before"
       done
       ;;
@@ -200,9 +239,10 @@ for c in "${CASES[@]}"; do
       fi
       ;;
     off)
-      boot "$c" "$img" "$W/initrd.img" "$root lvmrevert=off"
-      has "$c: the console says lvmrevert=off" "$W/$c.log" \
-        "lvm-revert: lvmrevert=off on the kernel command line: no revert runs at this boot"
+      # Upper case: a switch word in any case turns it off (never fails open).
+      boot "$c" "$img" "$W/initrd.img" "$root lvmrevert=OFF"
+      has "$c: the console says lvmrevert=OFF" "$W/$c.log" \
+        "lvm-revert: lvmrevert=OFF on the kernel command line: no scheduled revert runs at this boot"
       has "$c: nothing was reverted" "$W/$c.log" "E2E-INIT: $after"
       ;;
     cmdline)
@@ -259,6 +299,54 @@ for c in "${CASES[@]}"; do
       boot "$c" "$img" "$W/dracut.img" "$root rd.lvm.lv=$vg/root rd.shell=0 rd.emergency=poweroff"
       has "$c: the console says it reverted" "$W/$c.log" "lvm-revert: reverted $vg/root to $vg/snap: wrote"
       has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      ;;
+    cut-next-boot)
+      # The power fails in the middle of the boot-time revert; the next boot
+      # says lvmrevert=off, and still completes it before the mount.
+      start_boot "$c-1" "$img" "$W/initrd.img" "$root LVM_REVERT_DEBUG_PAUSE=copying:120"
+      if wait_for "$c-1" "lvm-revert: debug: pausing" 200; then ok "$c: boot 1 is copying"; else
+        not_ok "$c: boot 1 is copying" "$(tail -20 "$W/$c-1.log")"; fi
+      power_cut "$c-1"
+      lacks "$c: boot 1 never reached the root" "$W/$c-1.log" "E2E-INIT"
+      boot "$c-2" "$img" "$W/initrd.img" "$root lvmrevert=off"
+      has "$c: boot 2 completes the revert that started" "$W/$c-2.log" \
+        "lvm-revert: completing the revert of $vg/root to $vg/snap, which started and did not finish (tag lvm_revert_incomplete)"
+      has "$c: boot 2 reverted it" "$W/$c-2.log" "lvm-revert: reverted $vg/root to $vg/snap: wrote"
+      has "$c: boot 2 says lvmrevert=off held for the rest" "$W/$c-2.log" \
+        "lvm-revert: lvmrevert=off on the kernel command line: no scheduled revert runs at this boot"
+      has "$c: boot 2 mounts the snapshot's content" "$W/$c-2.log" "E2E-INIT: $before"
+      ;;
+    cut-cmdline)
+      # The same with a one-off pair from the boot loader: no schedule tag
+      # survives it, the mark does; the next plain boot completes it.
+      start_boot "$c-1" "$img" "$W/initrd.img" "$root lvmrevert=$vg/root:$vg/snap LVM_REVERT_DEBUG_PAUSE=copying:120"
+      if wait_for "$c-1" "lvm-revert: debug: pausing" 200; then ok "$c: boot 1 is copying"; else
+        not_ok "$c: boot 1 is copying" "$(tail -20 "$W/$c-1.log")"; fi
+      power_cut "$c-1"
+      boot "$c-2" "$img" "$W/initrd.img" "$root"
+      has "$c: boot 2 completes the revert that started" "$W/$c-2.log" \
+        "lvm-revert: completing the revert of $vg/root to $vg/snap, which started and did not finish"
+      has "$c: boot 2 mounts the snapshot's content" "$W/$c-2.log" "E2E-INIT: $before"
+      ;;
+    two-schedules)
+      boot "$c" "$img" "$W/initrd.img" "$root"
+      has "$c: both schedules are refused, with the reason" "$W/$c.log" \
+        "lvm-revert: refused to revert $vg/root to $vg/snap: more than one revert of $vg/root is asked for at this boot ($vg/snap, $vg/zbase)"
+      has "$c: the other one too" "$W/$c.log" "lvm-revert: refused to revert $vg/root to $vg/zbase: more than one"
+      has "$c: the root booted unchanged" "$W/$c.log" "E2E-INIT: $after"
+      ;;
+    dracut-systemd)
+      boot "$c" "$img" "$W/dracut-systemd.img" "$root rd.lvm.lv=$vg/root rd.lvm.lv=$vg/swap \
+resume=/dev/mapper/$vg-swap splash systemd.show_status=1 rd.shell=0 rd.emergency=poweroff"
+      has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      resumed=$(grep -n "Finished.*[Rr]esume from hibernation" "$W/$c.log" | head -1 | cut -d: -f1)
+      premount=$(grep -n "Starting.*dracut pre-mount" "$W/$c.log" | head -1 | cut -d: -f1)
+      if [[ -n $resumed && -n $premount ]] && ((resumed < premount)); then
+        ok "$c: resume finished before the pre-mount hook started"
+      else
+        not_ok "$c: resume finished before the pre-mount hook started" \
+          "$(grep -n "esume\|pre-mount" "$W/$c.log" | head -10)"
+      fi
       ;;
   esac
 done
