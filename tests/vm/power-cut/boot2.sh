@@ -35,8 +35,13 @@ vm_log "origin blocks by fill seed (1 = the snapshot's, 2 and 3 = the changes): 
 t_ne "cut mid-copy: origin is no longer the changed origin" "$SHA_CUT" "$SHA_W"
 t_ne "cut mid-copy: origin is not yet the snapshot" "$SHA_CUT" "$SHA0"
 
+# The revert committed its mark before its first write: LVM's metadata says
+# the origin is half-reverted (a boot would complete it before mounting).
+t_eq "cut mid-copy: snap carries the mark of a revert under way" \
+    "$(lvs --noheadings -o lv_tags "$VG/snap" | tr -d ' ')" lvm_revert_incomplete
 vm_revert "${REVERT_ARGS[@]}"
 t_eq "the same command again: exit 0" "$REV_RC" 0
+t_eq "the same command again: the mark is gone" "$(lvs --noheadings -o lv_tags "$VG/snap" | tr -d ' ')" ""
 vm_show_revert
 t_eq "the same command again: origin equals snap" "$(vm_sha "/dev/$VG/data")" "$SHA0"
 t_eq "the same command again: sib unchanged" "$(vm_sha "/dev/$VG/sib")" "$SHA_SIB"
