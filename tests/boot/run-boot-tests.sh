@@ -138,7 +138,9 @@ grep '^# bt' "$W/prep.log" || true
 # boot NAME DISK IMAGE APPEND [DRIVE_FILE_SPEC]: one boot, console to
 # $W/NAME.log (escape codes stripped), stdin from $W/NAME.in (a FIFO that
 # drive() can write to). Waits until qemu has powered off (or 240 s).
-strip() { LC_ALL=C sed -u -e 's#\x1b\[[0-9;?]*[ -/]*[@-~]##g' -e 's/\x1b[()][0-9A-Za-z]//g' -e 's/\r//g'; }
+strip() {
+  LC_ALL=C sed -u -e 's#\x1b\[[0-9;?-]*[ -/]*[@-~]##g' -e 's/\x1b[()][0-9A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g'
+}
 start_boot() {
   local name=$1 disk=$2 image=$3 append=$4 drive=${5:-file=$2,format=raw}
   rm -f "$W/$name.in"
@@ -158,7 +160,7 @@ finish_boot() {
   wait "$BOOT_PID" || true
   exec {BOOT_IN}>&-
   echo "# $name: $((SECONDS - BOOT_T0)) s; $(grep -c . "$W/$name.log") console lines"
-  grep -E '^(lvm-revert|E2E-INIT)' "$W/$name.log" | sed "s/^/# $name: /" | head -20
+  grep -E '^(lvm-revert|E2E-INIT)' "$W/$name.log" | sed "s/^/# $name: /" | head -20 || true
 }
 boot() { start_boot "$@"; finish_boot "$1"; }
 # wait_for NAME REGEX SECONDS: until a console line of boot NAME matches
