@@ -64,7 +64,12 @@ fi
 step "shell code in packaging/ and tests/tty/ (shellcheck)"
 shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
   packaging/initramfs-tools/scripts/local-premount/lvm-revert \
-  packaging/dracut/91lvm-revert/lvm-revert-pre-mount.sh
+  packaging/dracut/91lvm-revert/lvm-revert-pre-mount.sh \
+  packaging/debian/lvm-revert.prerm packaging/debian/lvm-revert.postrm
+shellcheck -x tests/scripts/boot-scripts-test.sh tests/boot/hold-root.sh
+
+step "boot scripts with stubs: exit codes, no setsid, plymouth, module-setup, postrm"
+tests/scripts/boot-scripts-test.sh
 shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
   tests/tty/progress-width.sh
 
