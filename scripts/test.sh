@@ -61,17 +61,17 @@ if [[ ${SKIP_VM:-0} != 1 ]]; then
   tests/vm/power-cut-backup.sh build
 fi
 
-step "shell code in packaging/ and tests/tty/ (shellcheck)"
+step "shell code in packaging/, tests/tty/, tests/scripts/, tests/package/ (shellcheck)"
 shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
   packaging/initramfs-tools/scripts/local-premount/lvm-revert \
   packaging/dracut/91lvm-revert/lvm-revert-pre-mount.sh \
   packaging/debian/lvm-revert.prerm packaging/debian/lvm-revert.postrm
-shellcheck -x tests/scripts/boot-scripts-test.sh tests/boot/hold-root.sh
-
-step "boot scripts with stubs: exit codes, no setsid, plymouth, module-setup, postrm"
-tests/scripts/boot-scripts-test.sh
 shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
   tests/tty/progress-width.sh
+shellcheck -x tests/scripts/boot-scripts-test.sh tests/package/package-test.sh tests/boot/hold-root.sh
+
+step "boot scripts with stubs (busybox, klibc and bash in a chroot): exit codes, no setsid, plymouth; module-setup; prerm, postrm"
+tests/scripts/boot-scripts-test.sh
 
 step "shell code of the VM tests in tests/vm/ (shellcheck)"
 shellcheck -x -P SCRIPTDIR tests/vm/*.sh tests/vm/scenarios/*.sh tests/vm/power-cut/*.sh

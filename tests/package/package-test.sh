@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2001  # bash -c bodies are single-quoted on purpose; sed in the TAP helpers
 # The Debian package as an admin gets it: lintian-clean, installs (and
 # triggers update-initramfs), puts its files where the system looks for them,
-# completes on the command line, and leaves nothing behind when removed and
-# purged. While it is installed, COMMAND runs (the boot tests use the
-# installed hook, scripts and dracut module).
+# completes on the command line, warns on removal about reverts still
+# scheduled, rebuilds every kernel's initramfs when removed, and leaves
+# nothing behind when removed and purged. While it is installed, COMMAND
+# runs (the boot tests use the installed hook, scripts and dracut module).
 #
 #   tests/package/package-test.sh DEB [-- COMMAND ARGS...]
 #
@@ -23,7 +25,7 @@ t_cmd() { local name=$1 out; shift; if out=$("$@" 2>&1); then ok "$name"; else n
 work=$(mktemp -d /var/tmp/lvm-revert-pkgtest.XXXXXX)
 conf=/etc/initramfs-tools/update-initramfs.conf
 restore() {
-  dpkg -s lvm-revert >/dev/null 2>&1 && dpkg --purge lvm-revert >/dev/null 2>&1 || true
+  if dpkg -s lvm-revert >/dev/null 2>&1; then dpkg --purge lvm-revert >/dev/null 2>&1 || true; fi
   [[ -f $work/update-initramfs.conf ]] && cp -p "$work/update-initramfs.conf" "$conf"
   rm -rf "$work"
 }
@@ -38,9 +40,37 @@ else
   not_ok "lintian: no errors, no warnings" "$out"
 fi
 
+# --- maintainer scripts, run from the package with stubs on PATH (nothing
+# installed, no initramfs rebuilt)
+mkdir "$work/control" "$work/stubs"
+dpkg-deb -e "$deb" "$work/control"
+for s in prerm postrm; do
+  if [[ -x $work/control/$s ]]; then ok "the package has a $s"; else not_ok "the package has a $s"; fi
+done
+printf '#!/bin/sh\necho "update-initramfs $*" >>"%s/stub.log"\n' "$work" >"$work/stubs/update-initramfs"
+printf '#!/bin/sh\necho "lvm-revert $*" >>"%s/stub.log"\necho "vg0/root <- vg0/root-snap  next-boot"\n' \
+  "$work" >"$work/stubs/lvm-revert"
+chmod 755 "$work/stubs"/*
+: >"$work/stub.log"
+if out=$(PATH=$work/stubs:$PATH "$work/control/postrm" remove 2>&1) &&
+  [[ $(cat "$work/stub.log") == "update-initramfs -u -k all" ]]; then
+  ok "postrm remove runs update-initramfs -u -k all (every kernel's image)"
+else
+  not_ok "postrm remove runs update-initramfs -u -k all (every kernel's image)" "$out
+$(cat "$work/stub.log")"
+fi
+: >"$work/stub.log"
+if out=$(PATH=$work/stubs:$PATH "$work/control/prerm" remove 2>&1 >/dev/null) &&
+  grep -q "vg0/root <- vg0/root-snap" <<<"$out" && grep -q "lvm-revert --cancel" <<<"$out"; then
+  ok "prerm remove warns about a revert still scheduled, and how to cancel it"
+else
+  not_ok "prerm remove warns about a revert still scheduled, and how to cancel it" "$out"
+fi
+
 # --- install
 if dpkg -s lvm-revert >/dev/null 2>&1; then dpkg --purge lvm-revert >/dev/null; fi
 find /usr /etc /var /run /boot -xdev -path /var/tmp -prune -o -print 2>/dev/null | sort >"$work/before.list"
+stat -c '%n %s %Y' /boot/initrd.img-* >"$work/images.before" 2>/dev/null || true
 cp -p "$conf" "$work/update-initramfs.conf"
 sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$conf"
 if out=$(dpkg -i "$deb" 2>&1); then ok "dpkg -i installs it"; else not_ok "dpkg -i installs it" "$out"; fi
@@ -94,6 +124,11 @@ find /usr /etc /var /run /boot -xdev -path /var/tmp -prune -o -print 2>/dev/null
 # What appeared and is ours (dpkg's and man-db's bookkeeping is not).
 left=$(comm -13 "$work/before.list" "$work/after.list" | grep -i 'lvm-revert\|lvm_revert' || true)
 if [[ -z $left ]]; then ok "remove and purge leave nothing behind"; else not_ok "remove and purge leave nothing behind" "$left"; fi
+# postrm ran update-initramfs -u -k all for real: update_initramfs=no must
+# have kept it from rebuilding this machine's images.
+stat -c '%n %s %Y' /boot/initrd.img-* >"$work/images.after" 2>/dev/null || true
+if cmp -s "$work/images.before" "$work/images.after"; then ok "this machine's initramfs images were not rebuilt"; else
+  not_ok "this machine's initramfs images were not rebuilt" "$(diff "$work/images.before" "$work/images.after")"; fi
 cp -p "$work/update-initramfs.conf" "$conf"
 if cmp -s "$work/update-initramfs.conf" "$conf"; then ok "update-initramfs.conf restored"; else not_ok "update-initramfs.conf restored"; fi
 
