@@ -220,8 +220,10 @@ for form in initramfs-tools dracut; do
   # no boot.
   expect "no setsid, no shell opens: the boot stays stopped" $form "5 5 5 0" "RpRpRpR" no-setsid quick-shells
   paused "$form: no setsid, no shell opens: a pause before each new attempt"
-  expect "setsid's shell returns at once: the plain one is tried too" $form "5 5 0" "RSspRSspR" quick-shells
-  paused "$form: setsid's shell and the plain one both fail: a pause before each new attempt"
+  # Time is no sign of a shell that did not open: an admin (or the boot
+  # test's driver) may need one second. No second shell after a quick one.
+  expect "setsid's shell returns at once: no second shell, the revert again" $form "5 5 0" "RSsRSsR" quick-shells
+  paused "$form: setsid's shell returns at once: a pause before each new attempt"
   expect "lvm-revert not in the image: nothing to do" $form "5" "" no-lvm-revert
 done
 

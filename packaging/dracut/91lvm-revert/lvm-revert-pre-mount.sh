@@ -7,24 +7,13 @@
 # exit, everything named lvm_revert_* and unset at the end, and no failing
 # command left unchecked, should the sourcing shell run set -e.
 
-# Whole seconds since boot; 0 if unknown.
-lvm_revert_uptime() {
-    lvm_revert_up=
-    { read -r lvm_revert_up </proc/uptime; } 2>/dev/null || :
-    lvm_revert_up=${lvm_revert_up%%.*}
-    case "$lvm_revert_up" in '' | *[!0-9]*) lvm_revert_up=0 ;; esac
-    echo "$lvm_revert_up"
-}
-
 # lvm_revert_shell MESSAGE: a shell on the console that neither rd.shell=0
 # nor rd.emergency=reboot can turn into a halt or a reboot loop, as
 # emergency_shell would. With setsid (util-linux, from dracut's base module)
 # on the active console, as the controlling terminal so it has job control;
 # without setsid, or when it fails (busybox's knows neither --ctty nor
-# --wait), a plain shell on /dev/console. A shell that comes back within a
-# second or two was not opened (no console device): then a pause before the
-# revert is tried again, so the boot stays stopped without a busy loop that
-# floods the console.
+# --wait), a plain shell on /dev/console. A pause follows, so a console
+# where no shell opens keeps the boot stopped without a busy loop.
 lvm_revert_shell() {
     # plymouth would hide the message and the shell (dracut-emergency.sh
     # quits it too).
@@ -38,19 +27,19 @@ lvm_revert_shell() {
     { read -r lvm_revert_console </sys/class/tty/console/active; } 2>/dev/null || :
     lvm_revert_console=${lvm_revert_console##* }
     [ -n "$lvm_revert_console" ] || lvm_revert_console=console
-    lvm_revert_started=$(lvm_revert_uptime)
+    # Fall back on setsid's status, not on time (an admin may need one
+    # second): a setsid without --ctty/--wait (busybox's) fails at once.
+    lvm_revert_opened=no
     if command -v setsid >/dev/null 2>&1; then
-        PS1='(lvm-revert) ' setsid --ctty --wait sh -i 0<>"/dev/$lvm_revert_console" 1>&0 2>&1 || :
+        PS1='(lvm-revert) ' setsid --ctty --wait sh -i 0<>"/dev/$lvm_revert_console" 1>&0 2>&1 &&
+            lvm_revert_opened=yes
     fi
-    if [ $(($(lvm_revert_uptime) - lvm_revert_started)) -lt 2 ]; then
-        lvm_revert_started=$(lvm_revert_uptime)
+    if [ "$lvm_revert_opened" = no ]; then
         PS1='(lvm-revert) ' sh -i 0<>/dev/console 1>&0 2>&1 || :
-        if [ $(($(lvm_revert_uptime) - lvm_revert_started)) -lt 2 ]; then
-            warn "lvm-revert: no shell could be opened on the console; trying again in 10 seconds."
-            sleep 10 || :
-        fi
     fi
-    unset lvm_revert_console lvm_revert_started lvm_revert_up
+    # A console where no shell opens must not become a busy loop.
+    sleep 2 || :
+    unset lvm_revert_console lvm_revert_opened
 }
 
 lvm_revert_boot() {
@@ -73,4 +62,4 @@ lvm_revert_boot() {
 }
 
 lvm_revert_boot
-unset -f lvm_revert_boot lvm_revert_shell lvm_revert_uptime
+unset -f lvm_revert_boot lvm_revert_shell
