@@ -214,8 +214,6 @@ class LvmRevert final : public RevertSession {
       s = CheckStoreUnchanged();
       if (!s.ok()) return s;
     }
-    s = MarkIncomplete();
-    if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);
     if (s.ok()) s = ResumeSnapshot();
     if (!s.ok()) return s;
@@ -561,6 +559,8 @@ class LvmRevert final : public RevertSession {
   // that finds it completes this revert before the origin is mounted, or
   // stops (boot_run.h). A boot-time revert drops its schedule tag in the
   // same commit: it can never start twice.
+  Status BeforeFirstOriginWrite() override { return MarkIncomplete(); }
+
   Status MarkIncomplete() {
     std::vector<std::string> drop;
     if (!options_.consumes_tag.empty()) drop.push_back(options_.consumes_tag);

@@ -284,6 +284,10 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
   }
   Status backed_up = WriteBackupFirst(origin);
   if (!backed_up.ok()) return backed_up;
+  if (plan_->totals().runs > 0) {
+    Status ready = BeforeFirstOriginWrite();
+    if (!ready.ok()) return ready;
+  }
   UniqueFd buffered;
   CopyOptions copy_options;
   if (origin.direct && WritesUnalignedTail(*plan_)) {

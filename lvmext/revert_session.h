@@ -38,6 +38,9 @@ class RevertSession {
   virtual Status Execute() = 0;
   // Runs last, whatever happened before; returns the run's final status.
   virtual Status Cleanup(Status status) { return status; }
+  // Right before the first write to the origin (after a --backup is
+  // complete); a refusal here leaves the origin untouched.
+  virtual Status BeforeFirstOriginWrite() { return Status::Ok(); }
 
   // Reads and validates the store on `cow`, whose origin is origin_bytes long.
   StatusOr<ExceptionStore> ReadStore(const DeviceFile& cow, uint64_t origin_bytes);

@@ -44,6 +44,7 @@ class BootScheduleTest : public LvmFormTest {
   }
 
   FakeBootImage image_;
+  bool backup_complete_at_mark_ = false;
 };
 
 // --- scheduling ------------------------------------------------------------------
@@ -568,14 +569,31 @@ TEST_F(BootScheduleTest, AMarkThatCannotBeClearedIsExitFive) {
                                     "--deltag lvm_revert_incomplete vg/snap"));
 }
 
-// Marked, then refused before the copy began: the mark goes again, or a boot
-// would revert what the run said it did not.
-TEST_F(BootScheduleTest, ARefusalAfterTheMarkRemovesIt) {
+// The mark comes last before the first write: a run refused before it (here
+// the plan could not be printed) leaves none, or a boot would revert what
+// the run said it did not.
+TEST_F(BootScheduleTest, ARefusalBeforeTheCopyLeavesNoMark) {
   out_.setstate(std::ios::badbit);  // the plan cannot be printed
   EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitRefused);
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
-  EXPECT_THAT(lvm_.changes, ElementsAre(kMark, kUnmark));
+  EXPECT_THAT(lvm_.changes, IsEmpty());
   EXPECT_EQ(lvs_[1].tags, "");
+}
+
+// A power cut while --backup writes its file must not leave a mark: the
+// boot would complete the revert without the backup the admin asked for.
+TEST_F(BootScheduleTest, TheMarkComesAfterTheBackupIsComplete) {
+  lvm_.on_change_tags = [this](const LvRef&, const std::vector<std::string>& add,
+                               const std::vector<std::string>&) {
+    // The store header's valid field (bytes 4-7) says 1 once it is complete.
+    if (add.empty()) return;
+    const std::vector<std::byte> backup = ReadFile(dir_.File("backup.img"));
+    backup_complete_at_mark_ = backup.size() > 8 && backup[4] == std::byte{1};
+  };
+  EXPECT_EQ(Run({"-y", "--backup", dir_.File("backup.img"), "vg/lv", "vg/snap"}), kExitDone)
+      << err_.str();
+  EXPECT_THAT(lvm_.changes, ElementsAre(kMark, kUnmark));
+  EXPECT_TRUE(backup_complete_at_mark_);
 }
 
 TEST_F(BootScheduleTest, AnOriginHalfRevertedToAnotherSnapshotIsRefused) {
