@@ -36,6 +36,10 @@ t_eq "after the power cut: snap shows what it showed before" "$(vm_sha "/dev/$VG
 t_eq "after the power cut: sib shows what it showed before" "$(vm_sha "/dev/$VG/sib")" "$SHA_SIB"
 t_eq "after the power cut: snap's store did not grow" "$(vm_snap_used "$VG" snap)" "$SNAP_USED"
 t_eq "after the power cut: sib saved nothing (the origin was not written)" "$(vm_snap_used "$VG" sib)" "$SIB_USED"
+# The mark of a revert under way comes only after the backup is complete: no
+# boot completes this revert without its backup.
+t_eq "after the power cut: snap carries no mark of a revert under way" \
+    "$(lvs --noheadings -o lv_tags "$VG/snap" | tr -d ' ')" ""
 
 # What reached the disk of the backup. Boot 1 ran sync in the pause (unless
 # PCB_SYNC=0), so its name, size and unfinished header are there. Without
