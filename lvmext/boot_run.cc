@@ -23,10 +23,6 @@ namespace {
 
 std::string Key(const ScheduledRevert& r) { return r.origin.full() + " " + r.snapshot.full(); }
 
-bool IsIncomplete(const ScheduledRevert& r) {
-  return r.when == "incomplete" || r.when == "incomplete-restore";
-}
-bool IsTagged(const ScheduledRevert& r) { return r.when == "next-boot" || r.when == "every-boot"; }
 
 std::set<std::string> ReadDone(const std::string& path) {
   std::set<std::string> done;
@@ -76,7 +72,7 @@ class BootRun {
     // A revert that started must be finished before its origin is mounted,
     // whatever the kernel command line says.
     for (const ScheduledRevert& r : tagged) {
-      if (IsIncomplete(r)) CompleteIncomplete(r);
+      if (r.incomplete()) CompleteIncomplete(r);
     }
     if (cmdline.state == BootCommandLine::State::kOff) {
       Say("lvmrevert=" + cmdline.switch_value + " on the kernel command line: no scheduled revert "
@@ -127,7 +123,7 @@ class BootRun {
                     const std::vector<ScheduledRevert>& from_cmdline) {
     std::vector<ScheduledRevert> todo;
     for (const ScheduledRevert& r : tagged) {
-      if (IsTagged(r)) todo.push_back(r);
+      if (r.scheduled_by_tag()) todo.push_back(r);
     }
     for (const ScheduledRevert& r : from_cmdline) {
       const bool also_tagged = std::any_of(todo.begin(), todo.end(), [&](const ScheduledRevert& t) {
@@ -139,7 +135,7 @@ class BootRun {
     // depend on the order; neither runs.
     std::map<std::string, std::set<std::string>> sources;
     for (const ScheduledRevert& r : tagged) {
-      if (IsIncomplete(r)) sources[r.origin.full()].insert(r.snapshot.full());
+      if (r.incomplete()) sources[r.origin.full()].insert(r.snapshot.full());
     }
     for (const ScheduledRevert& r : todo) sources[r.origin.full()].insert(r.snapshot.full());
     for (const ScheduledRevert& r : todo) {
@@ -244,7 +240,7 @@ class BootRun {
   // A revert that did not run. Completing one that started is retried when
   // --boot runs again after the shell (CompleteIncomplete stops the boot).
   void Refused(const ScheduledRevert& r, const Status& why) {
-    if (IsIncomplete(r)) {
+    if (r.incomplete()) {
       Say("refused to complete the revert of " + r.origin.full() + " to " + r.snapshot.full() +
           ": " + why.message());
     } else {
@@ -260,7 +256,7 @@ class BootRun {
     Say("refused to revert " + r.origin.full() + " to " + r.snapshot.full() + ": " +
         why.message());
     std::string next = r.origin.full() + " is unchanged and the boot goes on";
-    if (IsTagged(r)) {
+    if (r.scheduled_by_tag()) {
       if (!IsLastingRefusal(why.reason())) {
         next += "; this may pass, so " + r.snapshot.full() + " stays scheduled (" + r.when +
                 ") and the next boot tries again";

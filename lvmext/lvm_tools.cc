@@ -19,17 +19,24 @@ std::vector<std::string> LvmconfigCommand(const char* type) {
           "activation/udev_rules", "activation/verify_udev_operations"};
 }
 
-std::string FirstLine(const std::string& text) {
+// The lines of an LVM command's stderr that say what went wrong: indented
+// by LVM, and without its warnings (lvs --readonly and friends print some).
+std::vector<std::string> ErrorLines(const std::string& text) {
+  std::vector<std::string> lines;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    const size_t start = line.find_first_not_of(' ');
+    const size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos) continue;
     line = line.substr(start);
-    if (line.rfind("WARNING", 0) == 0) continue;  // lvs --readonly and friends
-    return line;
+    if (line.rfind("WARNING", 0) != 0) lines.push_back(line);
   }
-  return "no message";
+  return lines;
+}
+
+std::string FirstLine(const std::string& text) {
+  const std::vector<std::string> lines = ErrorLines(text);
+  return lines.empty() ? "no message" : lines.front();
 }
 
 bool ParseBool(const std::string& v) { return v != "0"; }
@@ -137,18 +144,12 @@ StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::stri
   StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b",
                             "--nosuffix", "-a", "-o", kLvsFields, "--select", select});
   if (!r.ok()) return r.status();
-  TaggedReport report{r->out, {}};
-  if (r->exit_code == 0) return report;
+  if (r->exit_code == 0) return TaggedReport{r->out, {}};
   const std::string failed = "lvs --select '" + select + "' failed (exit " +
                              std::to_string(r->exit_code) + ")";
   // lvs goes on past a VG it cannot read and reports the others.
   if (!LvmView::Parse(r->out).ok()) return Status::IOError(failed + ": " + FirstLine(r->err));
-  std::istringstream lines(r->err);
-  std::string line;
-  while (std::getline(lines, line)) {
-    line.erase(0, line.find_first_not_of(" \t"));
-    if (!line.empty() && line.rfind("WARNING", 0) != 0) report.problems.push_back(line);
-  }
+  TaggedReport report{r->out, ErrorLines(r->err)};
   if (report.problems.empty()) report.problems.push_back(failed);
   return report;
 }

@@ -28,6 +28,11 @@ struct ScheduledRevert {
   // revert that started and did not finish) or "incomplete-restore" (an
   // interrupted --restore onto origin: no snapshot).
   std::string when;
+
+  // Started and not finished: completed at boot whatever else holds.
+  bool incomplete() const { return when == "incomplete" || when == "incomplete-restore"; }
+  // Scheduled by a tag, not refused and not under way.
+  bool scheduled_by_tag() const { return when == "next-boot" || when == "every-boot"; }
 };
 
 // Another snapshot of the same origin, and what the revert costs it.

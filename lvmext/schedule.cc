@@ -119,8 +119,7 @@ Report RunListScheduled(const Options& options, Console& console, Environment& e
     console.out << s.origin.full() << " <- "
                 << (s.snapshot.lv.empty() ? "a backup file" : s.snapshot.full()) << "  " << s.when
                 << (s.when == "refused" ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
-                << (s.when == "incomplete" || s.when == "incomplete-restore"
-                        ? "  (started and not finished: the next boot completes it or stops)"
+                << (s.incomplete() ? "  (started and not finished: the next boot completes it or stops)"
                         : "")
                 << "\n";
   }

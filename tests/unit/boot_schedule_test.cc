@@ -31,6 +31,8 @@ class BootScheduleTest : public LvmFormTest {
     SetCmdline("BOOT_IMAGE=/vmlinuz root=/dev/mapper/vg-lv ro quiet");
   }
 
+  // A new boot: /run starts empty, so nothing counts as done at this boot.
+  void NextBoot() { std::filesystem::remove_all(dir_.File("run")); }
   void SetCmdline(const std::string& text) { std::ofstream(dir_.File("cmdline")) << text << "\n"; }
   void Tag(const std::string& tags) { lvs_[1].tags = tags; }
   std::string Log() {
@@ -259,7 +261,7 @@ TEST_F(BootScheduleTest, BootCompletesAnIncompleteRevertWhateverTheCommandLineSa
                               "lvmrevert=OFF", "lvmrevert=vg/lv:vg/other", "lvmrevert=junk"}) {
     SCOPED_TRACE(cmdline);
     WriteFile(Path("vg-lv"), origin_);
-    std::filesystem::remove_all(dir_.File("run"));
+    NextBoot();
     Tag("lvm_revert_incomplete");
     SetCmdline(cmdline);
     lvm_.changes.clear();
@@ -327,7 +329,7 @@ TEST_F(BootScheduleTest, ANextBootRevertNeverRunsTwice) {
   Tag("lvm_revert_next_boot");
   EXPECT_EQ(Run({"--boot"}), kExitDone);
   WriteFile(Path("vg-lv"), origin_);  // used after that boot
-  std::filesystem::remove_all(dir_.File("run"));  // the next boot
+  NextBoot();
   EXPECT_EQ(Run({"--boot"}), kExitDone);
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
   EXPECT_EQ(err_.str(), "");
@@ -438,7 +440,7 @@ TEST_F(BootScheduleTest, ATransientRefusalKeepsTheEveryBootSchedule) {
                                     "pass, so vg/snap stays scheduled (every-boot) and the next "
                                     "boot tries again\n"));
   dm_.devices["vg-lv"].info.open_count = 0;
-  std::filesystem::remove_all(dir_.File("run"));  // the next boot
+  NextBoot();
   EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
 }
