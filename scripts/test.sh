@@ -68,7 +68,11 @@ shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
   packaging/debian/lvm-revert.prerm packaging/debian/lvm-revert.postrm
 shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
   tests/tty/progress-width.sh
-shellcheck -x tests/scripts/boot-scripts-test.sh tests/package/package-test.sh tests/boot/hold-root.sh
+shellcheck -x tests/scripts/boot-scripts-test.sh tests/package/package-test.sh tests/boot/hold-root.sh \
+  tests/scripts/layering-test.sh
+
+step "layering: core <- safety <- lvmext/{system,lvm,cli,revert,boot} <- the dispatcher"
+tests/scripts/layering-test.sh
 
 step "boot scripts with stubs (busybox, klibc and bash in a chroot): exit codes, no setsid, plymouth; module-setup; prerm, postrm"
 tests/scripts/boot-scripts-test.sh

@@ -1,0 +1,129 @@
+#include "lvmext/boot/schedule.h"
+
+#include "lvmext/cli/tags.h"
+#include "lvmext/lvm/lvm_view.h"
+#include "lvmext/lvm/preflight.h"
+
+namespace lvmrevert::lvmext {
+
+StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
+  StatusOr<TaggedReport> report =
+      lvm.ReportTagged({kTagIncomplete, kTagNextBoot, kTagEveryBoot, kTagRefused});
+  if (!report.ok()) return report.status();
+  StatusOr<LvmView> view = LvmView::Parse(report->json);
+  if (!view.ok()) return view.status();
+  ScheduledList found;
+  found.problems = report->problems;
+  for (const LvRecord& lv : view->lvs()) {
+    if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
+      if (lv.has_tag(kTagIncomplete)) {
+        found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
+                                 "incomplete-restore"});
+      }
+      continue;
+    }
+    const char* when = lv.has_tag(kTagIncomplete)  ? "incomplete"
+                       : lv.has_tag(kTagNextBoot)  ? "next-boot"
+                       : lv.has_tag(kTagEveryBoot) ? "every-boot"
+                       : lv.has_tag(kTagRefused)   ? "refused"
+                                                   : nullptr;
+    if (when == nullptr) continue;
+    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, when});
+  }
+  return found;
+}
+
+Report RunCancel(const Options& options, Console& console, Environment& env) {
+  Report report;
+  report.mode = "lvm";
+  report.origin = options.origin_lv ? options.origin_lv->full() : "";
+  report.snapshot = options.snapshot_lv->full();
+  if (env.lvm == nullptr) {
+    report.status = Status::Refused("--cancel needs the LVM tools");
+    return report;
+  }
+  StatusOr<std::string> vg = env.lvm->ReportVg(options.snapshot_lv->vg);
+  StatusOr<LvmView> view = vg.ok() ? LvmView::Parse(*vg) : StatusOr<LvmView>(vg.status());
+  if (!view.ok()) {
+    report.status = view.status().WithCode(StatusCode::kRefused);
+    return report;
+  }
+  if (!options.origin_lv) {
+    StatusOr<LvRef> origin = InferOrigin(*view, *options.snapshot_lv);
+    if (!origin.ok()) {
+      report.status = origin.status();
+      return report;
+    }
+    report.origin = origin->full();
+  }
+  const LvRecord* snap = view->Find(options.snapshot_lv->lv);
+  if (snap == nullptr) {
+    report.status = Status::Refused("logical volume " + report.snapshot + " not found");
+    return report;
+  }
+  if (!snap->is_old_style_snapshot() || (options.origin_lv && snap->origin != options.origin_lv->lv)) {
+    report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
+    return report;
+  }
+  if (snap->has_tag(kTagIncomplete)) {
+    report.status =
+        Status::Refused(report.origin + " is half-reverted to " + report.snapshot + " (tag " +
+                        kTagIncomplete + "): a revert that started cannot be cancelled, and every "
+                        "boot completes it before the volume is mounted; complete it now: "
+                        "lvm-revert " + report.origin + " " + report.snapshot);
+    return report;
+  }
+  std::vector<std::string> tags;
+  for (const char* tag : {kTagNextBoot, kTagEveryBoot, kTagRefused}) {
+    if (snap->has_tag(tag)) tags.push_back(tag);
+  }
+  report.result = Result::kCancelled;
+  if (tags.empty()) {
+    if (options.format == OutputFormat::kText && !options.quiet) {
+      console.out << "Nothing was scheduled for " << report.snapshot << ".\n";
+    }
+  } else {
+    report.status = env.lvm->ChangeTags(*options.snapshot_lv, {}, tags);
+    if (report.status.ok() && options.format == OutputFormat::kText && !options.quiet) {
+      console.out << "Cancelled: " << report.origin << " will not be reverted to "
+                  << report.snapshot << " at boot.\n";
+    }
+  }
+  return report;
+}
+
+Report RunListScheduled(const Options& options, Console& console, Environment& env) {
+  Report report;
+  report.mode = "lvm";
+  if (env.lvm == nullptr) {
+    report.status = Status::Refused("--list-scheduled needs the LVM tools");
+    return report;
+  }
+  StatusOr<ScheduledList> scheduled = ListScheduled(*env.lvm);
+  if (!scheduled.ok()) {
+    report.status = scheduled.status().WithCode(StatusCode::kRefused);
+    return report;
+  }
+  for (const std::string& problem : scheduled->problems) {
+    report.warnings.push_back("not listed: " + problem);
+    console.err << "lvm-revert: WARNING: not listed: " << problem << "\n";
+  }
+  report.result = Result::kListed;
+  report.scheduled_reverts = scheduled->reverts;
+  if (options.format == OutputFormat::kJson) return report;
+  if (scheduled->reverts.empty()) {
+    if (!options.quiet) console.out << "No revert is scheduled for boot.\n";
+    return report;
+  }
+  for (const ScheduledRevert& s : scheduled->reverts) {
+    console.out << s.origin.full() << " <- "
+                << (s.snapshot.lv.empty() ? "a backup file" : s.snapshot.full()) << "  " << s.when
+                << (s.when == "refused" ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
+                << (s.incomplete() ? "  (started and not finished: the next boot completes it or stops)"
+                        : "")
+                << "\n";
+  }
+  return report;
+}
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,34 @@
+// Reverts scheduled for boot, by LV tag (see boot_tags.h): cancelling one
+// and listing them. Scheduling itself is the LVM form's --at-next-boot and
+// --at-every-boot (lvm_form.cc), which make the revert's checks first.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lvmext/system/console.h"
+#include "lvmext/cli/environment.h"
+#include "lvmext/lvm/lv_name.h"
+#include "lvmext/cli/options.h"
+#include "lvmext/cli/report.h"
+
+namespace lvmrevert::lvmext {
+
+// What the tags say, in every VG that could be read, and what could not be.
+struct ScheduledList {
+  std::vector<ScheduledRevert> reverts;
+  std::vector<std::string> problems;  // LVM's words about the VGs it could not read
+};
+
+// Every snapshot in every VG that carries a schedule tag or the mark of a
+// revert under way (incomplete first, then next-boot, when one carries
+// several), and every origin marked by an interrupted --restore.
+StatusOr<ScheduledList> ListScheduled(LvmTools& lvm);
+
+// --cancel VG/LV VG/SNAP: removes the schedule tags from the snapshot.
+Report RunCancel(const Options& options, Console& console, Environment& env);
+
+// --list-scheduled [--json].
+Report RunListScheduled(const Options& options, Console& console, Environment& env);
+
+}  // namespace lvmrevert::lvmext

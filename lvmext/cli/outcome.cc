@@ -1,0 +1,158 @@
+#include "lvmext/cli/outcome.h"
+
+#include <nlohmann/json.hpp>
+
+#include "lvmext/cli/exit_status.h"
+#include "lvmext/cli/plan_output.h"
+
+namespace lvmrevert::lvmext {
+namespace {
+
+// Keys in the order of the man page, JSON OUTPUT.
+using json = nlohmann::ordered_json;
+
+json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+template <typename T>
+json OrNull(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+int ExitStatusFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitDone;
+    case StatusCode::kIncomplete: return kExitFailedWriting;
+    default: return kExitRefused;
+  }
+}
+
+Outcome DecideOutcome(const Report& report, const std::string& lost_output) {
+  Outcome o;
+  o.exit_status = ExitStatusFor(report.status);
+  if (o.exit_status == kExitDone) {
+    o.result = ResultName(report.result);
+    if (report.compare && report.compare->differing_chunks > 0) o.exit_status = kExitDiffers;
+  } else {
+    o.error = report.status.message();
+    if (o.exit_status == kExitFailedWriting) {
+      o.result = o.error_kind = "failed";
+      o.advice.push_back("the origin is partly reverted; once the cause is fixed, running the "
+                         "same command again completes the revert");
+    } else {
+      o.result = o.error_kind = "refused";
+    }
+  }
+  // Output that was asked for and lost is a failure, never a success: 4
+  // when no device was written (a dry run, a refusal), 5 after writing.
+  if (!lost_output.empty() && (o.exit_status == kExitDone || o.exit_status == kExitDiffers)) {
+    o.exit_status = report.device_written ? kExitFailedWriting : kExitRefused;
+    o.result = o.error_kind = report.device_written ? "failed" : "refused";
+    o.error = "the output could not be written (" + lost_output + ")" +
+              (report.device_written ? "; the revert itself ran to the end: running the same "
+                                       "command again repeats it and its report"
+                                     : "; nothing was written to any device");
+  }
+  return o;
+}
+
+Outcome BadCommandLine(const std::string& message) {
+  Outcome o;
+  o.exit_status = kExitBadCommandLine;
+  o.result = o.error_kind = "bad-command-line";
+  o.error = message;
+  return o;
+}
+
+const char* ResultName(Result result) {
+  switch (result) {
+    case Result::kReverted: return "reverted";
+    case Result::kDryRun: return "dry-run";
+    case Result::kScheduled: return "scheduled";
+    case Result::kCancelled: return "cancelled";
+    case Result::kListed: return "listed";
+    case Result::kCompared: return "compared";
+  }
+  return "reverted";
+}
+
+std::string ReportJson(const Report& r, const Outcome& outcome) {
+  json j;
+  j["result"] = outcome.result;
+  j["exit_status"] = outcome.exit_status;
+  j["error"] = outcome.error_kind.empty()
+                   ? json(nullptr)
+                   : json{{"kind", outcome.error_kind}, {"message", outcome.error}};
+  j["mode"] = r.mode;
+  j["origin"] = OrNull(r.origin);
+  j["snapshot"] = OrNull(r.snapshot);
+  j["store"] = OrNull(r.store);
+  j["chunk_size"] = OrNull(r.chunk_size_bytes);
+  j["exceptions"] = r.totals ? json(r.totals->exceptions) : json(nullptr);
+  j["runs"] = r.totals ? json(r.totals->runs) : json(nullptr);
+  j["bytes"] = r.totals ? json(r.totals->bytes) : json(nullptr);
+  j["metadata_areas"] = OrNull(r.metadata_areas);
+  j["used_chunks"] = OrNull(r.used_chunks);
+  j["total_chunks"] = OrNull(r.total_chunks);
+  j["used_percent"] =
+      r.used_chunks && r.total_chunks && *r.total_chunks > 0
+          ? json(static_cast<double>(UsedHundredthsOfPercent(*r.used_chunks, *r.total_chunks)) / 100)
+          : json(nullptr);
+  j["bytes_written"] = r.bytes_written;
+  j["io_engine"] = OrNull(r.io_engine);
+  j["direct_io"] = OrNull(r.direct_io);
+  json siblings = json::array();
+  for (const SiblingReport& s : r.siblings) {
+    siblings.push_back({{"name", s.name},
+                        {"chunk_size", s.chunk_size_bytes},
+                        {"new_chunks", s.new_chunks},
+                        {"free_chunks", s.free_chunks},
+                        {"would_overflow", s.would_overflow}});
+  }
+  j["siblings"] = siblings;
+  j["snapshot_removed"] = r.snapshot_removed;
+  j["scheduled"] = OrNull(r.scheduled);
+  j["backup"] = OrNull(r.backup);
+  j["backup_snapshot"] = OrNull(r.backup_snapshot);
+  j["verified_bytes"] = OrNull(r.verified_bytes);
+  if (r.compare) {
+    const CompareResult& c = *r.compare;
+    j["compare"] = {{"chunks", c.chunks},
+                    {"bytes", c.bytes},
+                    {"differing_chunks", c.differing_chunks},
+                    {"differing_bytes", c.differing_bytes},
+                    {"first_difference", OrNull(c.first_difference_bytes)}};
+  } else {
+    j["compare"] = nullptr;
+  }
+  if (r.scheduled_reverts) {
+    json list = json::array();
+    for (const ScheduledRevert& s : *r.scheduled_reverts) {
+      list.push_back({{"origin", s.origin.full()},
+                      {"snapshot", s.snapshot.lv.empty() ? json() : json(s.snapshot.full())},
+                      {"when", s.when}});
+    }
+    j["scheduled_reverts"] = list;
+  } else {
+    j["scheduled_reverts"] = nullptr;
+  }
+  j["warnings"] = r.warnings;
+  j["elapsed_seconds"] = static_cast<double>(static_cast<int64_t>(r.elapsed_seconds * 1000)) / 1000;
+  if (r.plan) {
+    json runs = json::array();
+    r.plan->ForEachRun([&runs](const ChunkRun& run) {
+      runs.push_back({{"origin_chunk", run.origin_chunk},
+                      {"cow_chunk", run.cow_chunk},
+                      {"chunks", run.chunk_count},
+                      {"bytes", run.length_bytes}});
+      return true;
+    });
+    j["plan"] = runs;
+  } else {
+    j["plan"] = nullptr;
+  }
+  // Names are bytes; JSON is UTF-8: what is not becomes U+FFFD.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,77 @@
+// What a run did, for the text, JSON and exit-code outputs alike.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/plan.h"
+#include "core/status.h"
+#include "core/verify.h"
+#include "lvmext/lvm/lv_name.h"
+
+namespace lvmrevert::lvmext {
+
+// What a run that succeeded did; a failure's result comes from its status
+// (see outcome.h).
+enum class Result { kReverted, kDryRun, kScheduled, kCancelled, kListed, kCompared };
+
+const char* ResultName(Result result);
+
+// A revert scheduled for boot (an LV tag on the snapshot).
+struct ScheduledRevert {
+  LvRef origin;
+  LvRef snapshot;
+  // "next-boot", "every-boot", "refused", "command line", "incomplete" (a
+  // revert that started and did not finish) or "incomplete-restore" (an
+  // interrupted --restore onto origin: no snapshot).
+  std::string when;
+
+  // Started and not finished: completed at boot whatever else holds.
+  bool incomplete() const { return when == "incomplete" || when == "incomplete-restore"; }
+  // Scheduled by a tag, not refused and not under way.
+  bool scheduled_by_tag() const { return when == "next-boot" || when == "every-boot"; }
+};
+
+// Another snapshot of the same origin, and what the revert costs it.
+struct SiblingReport {
+  std::string name;  // VG/LV
+  uint64_t chunk_size_bytes = 0;
+  uint64_t new_chunks = 0;
+  uint64_t free_chunks = 0;
+  bool would_overflow = false;
+};
+
+struct Report {
+  Result result = Result::kReverted;
+  Status status;  // why, when not ok
+  std::string mode = "offline";  // "lvm", "boot"
+  std::string origin;
+  std::string snapshot;  // VG/SNAP (the LVM form)
+  std::string store;     // the exception store read: a -cow device, an image, a backup
+  // How full the store is: chunks in use (header, areas, data) and in all.
+  std::optional<uint64_t> used_chunks;
+  std::optional<uint64_t> total_chunks;
+  std::optional<uint64_t> chunk_size_bytes;
+  std::optional<uint64_t> metadata_areas;
+  std::optional<PlanTotals> totals;
+  std::vector<SiblingReport> siblings;
+  std::vector<std::string> warnings;
+  uint64_t bytes_written = 0;
+  bool device_written = false;  // any write to the origin was issued
+  std::string io_engine;
+  std::optional<bool> direct_io;
+  bool snapshot_removed = false;
+  std::string scheduled;  // "next-boot" or "every-boot" for --at-*-boot
+  std::string backup;           // --backup: the file, once it is complete
+  std::string backup_snapshot;  // --backup-snapshot: VG/NAME, once created
+  std::optional<uint64_t> verified_bytes;  // --verify
+  std::optional<CompareResult> compare;    // --compare
+  std::optional<std::vector<ScheduledRevert>> scheduled_reverts;  // --list-scheduled
+  std::shared_ptr<const Plan> plan;  // a dry run's, for its JSON
+  double elapsed_seconds = 0;
+};
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,196 @@
+#include "lvmext/lvm/lvm_tools.h"
+
+#include <sstream>
+#include <vector>
+
+#include "lvmext/lvm/lvm_view.h"
+#include "lvmext/system/process.h"
+
+namespace lvmrevert::lvmext {
+namespace {
+
+std::vector<std::string> LvsCommand(const std::string& vg) {
+  return {"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b", "--nosuffix",
+          "-a", "-o", kLvsFields, vg};
+}
+
+std::vector<std::string> LvmconfigCommand(const char* type) {
+  return {"lvm", "lvmconfig", "--typeconfig", type, "global/locking_dir", "activation/udev_sync",
+          "activation/udev_rules", "activation/verify_udev_operations"};
+}
+
+// The lines of an LVM command's stderr that say what went wrong: indented
+// by LVM, and without its warnings (lvs --readonly and friends print some).
+std::vector<std::string> ErrorLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) continue;
+    line = line.substr(start);
+    if (line.rfind("WARNING", 0) != 0) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string FirstLine(const std::string& text) {
+  const std::vector<std::string> lines = ErrorLines(text);
+  return lines.empty() ? "no message" : lines.front();
+}
+
+bool ParseBool(const std::string& v) { return v != "0"; }
+
+}  // namespace
+
+LvmConfig ParseLvmConfig(const std::string& text) {
+  LvmConfig config;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq);
+    key.erase(0, key.find_first_not_of(" \t#"));
+    std::string value = line.substr(eq + 1);
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (key == "locking_dir" && !value.empty()) config.locking_dir = value;
+    if (key == "udev_sync") config.udev_sync = ParseBool(value);
+    if (key == "udev_rules") config.udev_rules = ParseBool(value);
+    if (key == "verify_udev_operations") config.verify_udev_operations = ParseBool(value);
+  }
+  return config;
+}
+
+static StatusOr<std::string> LvsResult(const std::string& vg, StatusOr<Output> r) {
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    const std::string message = FirstLine(r->err);
+    if (message.find("not found") != std::string::npos) {
+      return Status::NotFound("volume group " + vg + " not found");
+    }
+    return Status::IOError("lvs " + vg + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + message);
+  }
+  return r->out;
+}
+
+static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    // Without an lvm.conf (a dracut initrd, a bare rescue system) lvmconfig
+    // cannot print the full configuration (exit 5, "Cannot clone NULL
+    // config node"); LVM itself then runs on its built-in defaults.
+    StatusOr<Output> defaults = Run(LvmconfigCommand("default"));
+    if (defaults.ok() && defaults->exit_code == 0) return ParseLvmConfig(defaults->out);
+    return Status::IOError("lvmconfig failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
+  }
+  return ParseLvmConfig(r->out);
+}
+
+StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
+  return LvsResult(vg, Run(LvsCommand(vg)));
+}
+
+StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() {
+  return LvmconfigResult(Run(LvmconfigCommand("full")));
+}
+
+static ConfigAndReport Both(const StatusOr<LvmConfig>& config, const StatusOr<std::string>& report) {
+  ConfigAndReport both;
+  both.config_status = config.status();
+  if (config.ok()) both.config = *config;
+  both.report_status = report.status();
+  if (report.ok()) both.report = *report;
+  return both;
+}
+
+ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
+  StatusOr<LvmConfig> config = ReadConfig();
+  return Both(config, ReportVg(vg));
+}
+
+ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
+  StatusOr<Running> lvmconfig = Start(LvmconfigCommand("full"));
+  StatusOr<Running> lvs = Start(LvsCommand(vg));
+  StatusOr<LvmConfig> config =
+      LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
+  return Both(config, LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status())));
+}
+
+// Runs an LVM command that changes something; its failure names it.
+static Status RunChange(const std::vector<std::string>& argv, const std::string& what) {
+  StatusOr<Output> r = Run(argv);
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    return Status::IOError(what + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
+  }
+  return Status::Ok();
+}
+
+Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
+  return RunChange({"lvm", "lvremove", "-y", lv.full()}, "lvremove " + lv.full());
+}
+
+StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
+  std::string select;
+  for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
+  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b",
+                            "--nosuffix", "-a", "-o", kLvsFields, "--select", select});
+  if (!r.ok()) return r.status();
+  if (r->exit_code == 0) return TaggedReport{r->out, {}};
+  const std::string failed = "lvs --select '" + select + "' failed (exit " +
+                             std::to_string(r->exit_code) + ")";
+  // lvs goes on past a VG it cannot read and reports the others.
+  if (!LvmView::Parse(r->out).ok()) return Status::IOError(failed + ": " + FirstLine(r->err));
+  TaggedReport report{r->out, ErrorLines(r->err)};
+  if (report.problems.empty()) report.problems.push_back(failed);
+  return report;
+}
+
+Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                                   const std::vector<std::string>& remove, VgLocking locking) {
+  std::vector<std::string> argv = {"lvm", "lvchange"};
+  if (locking == VgLocking::kCallerHoldsLock) {
+    // Our flock on the VG guards the change. The snapshot may be suspended
+    // meanwhile: LVM's scan must skip it, not wait for it.
+    argv.insert(argv.end(), {"--nolocking", "--config", "devices/ignore_suspended_devices=1"});
+  }
+  for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
+  for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
+  argv.push_back(lv.full());
+  return RunChange(argv, "lvchange (tags) " + lv.full());
+}
+
+Status ProcessLvmTools::SetActive(const LvRef& lv, bool active) {
+  return RunChange({"lvm", "lvchange", active ? "-ay" : "-an", lv.full()},
+                   std::string("lvchange ") + (active ? "-ay " : "-an ") + lv.full());
+}
+
+StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
+  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--noheadings", "--units", "b",
+                            "--nosuffix", "--separator", " ", "-o", "vg_free,vg_extent_size", vg});
+  if (!r.ok()) return r.status();
+  VgSpace space;
+  std::istringstream in(r->out);
+  if (r->exit_code != 0 || !(in >> space.free_bytes >> space.extent_bytes)) {
+    return Status::IOError("vgs " + vg + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
+  }
+  return space;
+}
+
+Status ProcessLvmTools::CreateSnapshot(const LvRef& origin, const std::string& name,
+                                       uint64_t chunk_size_bytes, uint64_t size_bytes) {
+  return RunChange({"lvm", "lvcreate", "-q", "-y", "-s", "-c", std::to_string(chunk_size_bytes) + "b",
+                    "-L", std::to_string(size_bytes) + "b", "-n", name, origin.full()},
+                   "lvcreate -s -n " + name + " " + origin.full());
+}
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,94 @@
+// The LVM commands lvm-revert runs: lvs (read-only, no locks), lvmconfig,
+// lvremove for --remove-snapshot, lvchange for tags and activation. An
+// interface so tests can fake them. They run as `lvm lvs ...`: an initramfs
+// has the lvm binary but not always the links (lvs, lvchange, ...).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "lvmext/lvm/lv_name.h"
+
+namespace lvmrevert::lvmext {
+
+struct LvmConfig {
+  std::string locking_dir = "/run/lock/lvm";  // LVM's compiled-in default
+  bool udev_sync = true;
+  bool udev_rules = true;
+  bool verify_udev_operations = false;
+};
+
+struct VgSpace {
+  uint64_t free_bytes = 0;
+  uint64_t extent_bytes = 0;
+};
+
+// What lvs could report of the tagged LVs of every VG. When one VG cannot be
+// read (another host's, duplicated names, broken metadata) lvs still reports
+// the others and fails: `problems` then holds its error lines.
+struct TaggedReport {
+  std::string json;
+  std::vector<std::string> problems;
+};
+
+// Who protects a metadata change: LVM's own VG lock, or ours, already held
+// (lvm-revert holds the VG lock across a revert, so LVM must not wait for it).
+enum class VgLocking { kLvmLocks, kCallerHoldsLock };
+
+// lvmconfig's answer and lvs's report, asked for at the same time.
+struct ConfigAndReport {
+  Status config_status;
+  LvmConfig config;
+  Status report_status;
+  std::string report;
+};
+
+class LvmTools {
+ public:
+  virtual ~LvmTools() = default;
+  // The JSON report for `vg` (see LvmView). kNotFound when the VG does not exist.
+  virtual StatusOr<std::string> ReportVg(const std::string& vg) = 0;
+  virtual StatusOr<LvmConfig> ReadConfig() = 0;
+  // Both, concurrently where the tools allow; by default one after the other.
+  virtual ConfigAndReport ReadConfigAndReportVg(const std::string& vg);
+  virtual Status RemoveLv(const LvRef& lv) = 0;
+  // The report (as ReportVg) of the LVs of every VG that carry any of `tags`.
+  virtual StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) = 0;
+  // lvchange --addtag/--deltag, in one metadata commit.
+  virtual Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                            const std::vector<std::string>& remove,
+                            VgLocking locking = VgLocking::kLvmLocks) = 0;
+  // lvchange -ay / -an (an origin activates and deactivates with its snapshots).
+  virtual Status SetActive(const LvRef& lv, bool active) = 0;
+  // vgs: the VG's free bytes and its extent size.
+  virtual StatusOr<VgSpace> FreeSpace(const std::string& vg) = 0;
+  // lvcreate -s: an old-style snapshot `name` of `origin`.
+  virtual Status CreateSnapshot(const LvRef& origin, const std::string& name,
+                                uint64_t chunk_size_bytes, uint64_t size_bytes) = 0;
+  // Where LVM keeps its locks unless configured otherwise.
+  virtual std::string default_locking_dir() const { return LvmConfig().locking_dir; }
+};
+
+// Runs the real commands (lvs, lvmconfig, lvremove) found on PATH.
+class ProcessLvmTools final : public LvmTools {
+ public:
+  StatusOr<std::string> ReportVg(const std::string& vg) override;
+  StatusOr<LvmConfig> ReadConfig() override;
+  // Two processes at once: each LVM command starts slowly (it scans devices).
+  ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;
+  Status RemoveLv(const LvRef& lv) override;
+  StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) override;
+  Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                    const std::vector<std::string>& remove, VgLocking locking) override;
+  Status SetActive(const LvRef& lv, bool active) override;
+  StatusOr<VgSpace> FreeSpace(const std::string& vg) override;
+  Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,
+                        uint64_t size_bytes) override;
+};
+
+// key=value lines as `lvmconfig` prints them (commented, "# key=value", for
+// --typeconfig default); unknown keys are ignored.
+LvmConfig ParseLvmConfig(const std::string& text);
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,213 @@
+#include "lvmext/lvm/lvm_topology.h"
+
+#include <sys/sysmacros.h>
+
+#include "lvmext/lvm/dm_table.h"
+
+namespace lvmrevert::lvmext {
+namespace {
+
+std::string DevText(dev_t dev) {
+  return std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+}
+
+// The device `name`, which must exist and carry `uuid`.
+StatusOr<DmNode> Node(DeviceMapper& dm, const std::string& name, const std::string& uuid,
+                      const std::string& what) {
+  StatusOr<DmInfo> info = dm.Info(name);
+  if (!info.ok()) return info.status();
+  if (!info->exists) {
+    return Status::Refused("device-mapper device " + name + " (" + what + ") does not exist");
+  }
+  if (info->uuid != uuid) {
+    return Status::Refused("device-mapper device " + name + " has UUID " + info->uuid +
+                           ", not " + uuid + ": it is not " + what);
+  }
+  return DmNode{name, info->dev, info->open_count, info->suspended};
+}
+
+// The single target of `name`'s table.
+StatusOr<DmTarget> OnlyTarget(DeviceMapper& dm, const std::string& name) {
+  StatusOr<std::vector<DmTarget>> table = dm.Table(name);
+  if (!table.ok()) return table.status();
+  if (table->size() != 1) {
+    return Status::Refused("device-mapper device " + name + " has " +
+                           std::to_string(table->size()) + " targets, expected one");
+  }
+  return table->front();
+}
+
+std::string MergeRefusal(const LvRef& snapshot, const LvRef& origin) {
+  return "a merge of " + snapshot.full() + " into " + origin.full() +
+         " is pending or running (lvconvert --merge): LVM completes it itself; lvm-revert "
+         "leaves a merging snapshot alone";
+}
+
+// The -real device under the snapshot-origin table `params` of t->origin.
+Status ResolveReal(DeviceMapper& dm, const LvRecord& origin, const std::string& params,
+                   SnapshotTopology* t) {
+  const LvRef origin_ref{origin.vg_name, origin.name};
+  StatusOr<dev_t> real_dev = ParseOriginParams(params);
+  if (!real_dev.ok()) return real_dev.status();
+  StatusOr<DmNode> node = Node(dm, DmName(origin_ref, "real"),
+                               DmUuid(origin.vg_uuid, origin.uuid, "real"),
+                               "the data of " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t->real = *node;
+  if (t->real.dev != *real_dev) {
+    return Status::Refused(t->origin.name + " maps " + DevText(*real_dev) + ", not " +
+                           t->real.name + " (" + DevText(t->real.dev) + ")");
+  }
+  return Status::Ok();
+}
+
+// Every snapshot of `origin` but `except` that reads the same -real device.
+Status AddSiblings(DeviceMapper& dm, const LvmView& view, const LvRecord& origin,
+                   const std::string& except, SnapshotTopology* t) {
+  for (const LvRecord* other : view.SnapshotsOf(origin.name)) {
+    if (other->name == except) continue;
+    const LvRef ref{other->vg_name, other->name};
+    StatusOr<DmNode> node =
+        Node(dm, DmName(ref), DmUuid(other->vg_uuid, other->uuid), "snapshot " + ref.full());
+    if (!node.ok()) return node.status();
+    StatusOr<DmTarget> target = OnlyTarget(dm, node->name);
+    if (!target.ok()) return target.status();
+    if (target->type != "snapshot") continue;  // e.g. a merging one, refused elsewhere
+    StatusOr<SnapshotTable> sib = ParseSnapshotParams(target->params);
+    if (!sib.ok()) return sib.status();
+    if (sib->origin_dev != t->real.dev) continue;
+    SiblingSnapshot s;
+    s.lv = ref;
+    s.snapshot = *node;
+    s.cow_dev = sib->cow_dev;
+    s.cow_name = DmName(ref, "cow");
+    s.chunk_size_sectors = sib->chunk_size_sectors;
+    s.length_bytes = target->length_sectors * 512;
+    t->siblings.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<SnapshotTopology> ResolveOriginTopology(DeviceMapper& dm, const LvmView& view,
+                                                 const LvRecord& origin) {
+  const LvRef origin_ref{origin.vg_name, origin.name};
+  SnapshotTopology t;
+  StatusOr<DmInfo> info = dm.Info(DmName(origin_ref));
+  if (!info.ok()) return info.status();
+  if (!info->exists) {
+    return Status::Refused(origin_ref.full() + " is not active: activate it first (lvchange -ay " +
+                           origin_ref.full() + ")");
+  }
+  StatusOr<DmNode> node = Node(dm, DmName(origin_ref), DmUuid(origin.vg_uuid, origin.uuid),
+                               "origin " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t.origin = *node;
+  StatusOr<std::vector<DmTarget>> table = dm.Table(t.origin.name);
+  if (!table.ok()) return table.status();
+  if (table->size() != 1 || table->front().type != "snapshot-origin") {
+    for (const DmTarget& target : *table) {
+      if (target.type == "snapshot-merge" || target.type == "snapshot") {
+        return Status::Refused(origin_ref.full() + " is being merged or is a snapshot (its table is " +
+                               target.type + ")")
+            .WithReason(RefusalReason::kMergePending);
+      }
+    }
+    return t;  // no snapshots: written directly
+  }
+  Status s = ResolveReal(dm, origin, table->front().params, &t);
+  if (!s.ok()) return s;
+  s = AddSiblings(dm, view, origin, "", &t);
+  if (!s.ok()) return s;
+  return t;
+}
+
+StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view,
+                                           const LvRecord& origin, const LvRecord& snapshot) {
+  const LvRef origin_ref{origin.vg_name, origin.name};
+  const LvRef snapshot_ref{snapshot.vg_name, snapshot.name};
+  SnapshotTopology t;
+
+  // An inactive LV has no device at all; LVM activates an origin together
+  // with its snapshots.
+  for (const LvRef* ref : {&origin_ref, &snapshot_ref}) {
+    StatusOr<DmInfo> info = dm.Info(DmName(*ref));
+    if (!info.ok()) return info.status();
+    if (!info->exists) {
+      return Status::Refused(ref->full() + " is not active: activate it first (lvchange -ay " +
+                             origin_ref.full() + " activates the origin with its snapshots)");
+    }
+  }
+
+  StatusOr<DmNode> node = Node(dm, DmName(origin_ref), DmUuid(origin.vg_uuid, origin.uuid),
+                               "origin " + origin_ref.full());
+  if (!node.ok()) return node.status();
+  t.origin = *node;
+  StatusOr<DmTarget> target = OnlyTarget(dm, t.origin.name);
+  if (!target.ok()) return target.status();
+  if (target->type == "snapshot-merge") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+  if (target->type != "snapshot-origin") {
+    return Status::Refused(origin_ref.full() + " is not a snapshot origin in the kernel (its "
+                           "table is " + target->type + ")");
+  }
+  Status real = ResolveReal(dm, origin, target->params, &t);
+  if (!real.ok()) return real;
+
+  node = Node(dm, DmName(snapshot_ref), DmUuid(snapshot.vg_uuid, snapshot.uuid),
+              "snapshot " + snapshot_ref.full());
+  if (!node.ok()) return node.status();
+  t.snapshot = *node;
+  target = OnlyTarget(dm, t.snapshot.name);
+  if (!target.ok()) return target.status();
+  if (target->type == "error") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+  if (target->type != "snapshot") {
+    return Status::Refused(snapshot_ref.full() + " is not an old-style snapshot in the kernel "
+                           "(its table is " + target->type + ")")
+        .WithReason(RefusalReason::kUnsupportedSnapshot);
+  }
+  StatusOr<SnapshotTable> table = ParseSnapshotParams(target->params);
+  if (!table.ok()) return table.status();
+  if (table->origin_dev != t.real.dev) {
+    return Status::Refused(snapshot_ref.full() + " is not a snapshot of " + origin_ref.full() +
+                           " in the kernel: it reads " + DevText(table->origin_dev) + ", not " +
+                           t.real.name)
+        .WithReason(RefusalReason::kPairMismatch);
+  }
+  if (!table->persistent) {
+    return Status::Refused(snapshot_ref.full() + " has a transient (N) exception store: "
+                           "nothing on disk to revert from")
+        .WithReason(RefusalReason::kUnsupportedSnapshot);
+  }
+  t.chunk_size_sectors = table->chunk_size_sectors;
+  t.snapshot_length_bytes = target->length_sectors * 512;
+
+  node = Node(dm, DmName(snapshot_ref, "cow"), DmUuid(snapshot.vg_uuid, snapshot.uuid, "cow"),
+              "the exception store of " + snapshot_ref.full());
+  if (!node.ok()) return node.status();
+  t.cow = *node;
+  if (t.cow.dev != table->cow_dev) {
+    return Status::Refused(t.snapshot.name + " stores its exceptions on " +
+                           DevText(table->cow_dev) + ", not " + t.cow.name);
+  }
+
+  StatusOr<std::vector<DmTarget>> status = dm.TargetStatus(t.snapshot.name);
+  if (!status.ok()) return status.status();
+  if (status->size() == 1) {
+    StatusOr<SnapshotStatus> st = ParseSnapshotStatus(status->front().params);
+    if (!st.ok()) return st.status();
+    if (st->invalid) {
+      return Status::Refused("snapshot " + snapshot_ref.full() +
+                             " is invalid (the kernel dropped it, e.g. when it overflowed): its "
+                             "saved chunks are incomplete and cannot be reverted")
+          .WithReason(RefusalReason::kSnapshotInvalid);
+    }
+    if (st->merge_failed) return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+  }
+
+  Status sib = AddSiblings(dm, view, origin, snapshot.name, &t);
+  if (!sib.ok()) return sib;
+  return t;
+}
+
+}  // namespace lvmrevert::lvmext

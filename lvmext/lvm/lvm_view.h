@@ -1,0 +1,61 @@
+// LVM's own view of a VG, from `lvs --readonly --reportformat json`, which
+// reads metadata without taking locks (we hold the VG lock ourselves, so a
+// locking lvs would wait for us). Used to refuse what the metadata says
+// (thin snapshots, pending merges, a pair that does not match) and to learn
+// the UUIDs that name the device-mapper devices. --readonly does not ask the
+// kernel: activity and validity ("unknown" here) come from device-mapper.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "lvmext/lvm/lv_name.h"
+
+namespace lvmrevert::lvmext {
+
+// The lvs fields we ask for, in the order given to -o.
+inline constexpr const char* kLvsFields =
+    "vg_name,vg_uuid,vg_lock_type,lv_name,lv_uuid,lv_attr,origin,segtype,lv_merging,"
+    "chunk_size,lv_size,lv_tags";
+
+struct LvRecord {
+  std::string vg_name;
+  std::string vg_uuid;
+  std::string vg_lock_type;  // non-empty for shared (lvmlockd) VGs
+  std::string name;
+  std::string uuid;
+  std::string attr;     // lv_attr, e.g. "swi-XXs---" (X: --readonly cannot tell)
+  std::string origin;   // for snapshots: the origin LV's name
+  std::string segtype;  // of the LV's own segment: "linear" for a snapshot's COW LV, "thin", ...
+  bool merging = false;
+  uint64_t chunk_size_bytes = 0;
+  uint64_t size_bytes = 0;
+  std::vector<std::string> tags;  // lv_tags, split at commas
+
+  bool has_tag(const std::string& tag) const;
+
+  // lv_attr[0]: 's' snapshot, 'S' merging snapshot, 'o' origin, 'O' merging
+  // origin, 'V' thin volume.
+  char volume_type() const { return attr.empty() ? '-' : attr[0]; }
+  bool is_old_style_snapshot() const { return volume_type() == 's' || volume_type() == 'S'; }
+  bool is_thin() const { return segtype == "thin"; }
+};
+
+class LvmView {
+ public:
+  // Parses the JSON lvs prints for kLvsFields with --units b --nosuffix.
+  static StatusOr<LvmView> Parse(const std::string& lvs_json);
+
+  const LvRecord* Find(const std::string& lv_name) const;
+  // Old-style snapshots whose origin is `origin_name`.
+  std::vector<const LvRecord*> SnapshotsOf(const std::string& origin_name) const;
+  const std::vector<LvRecord>& lvs() const { return lvs_; }
+
+ private:
+  std::vector<LvRecord> lvs_;
+};
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,18 @@
+// The LVM form: `lvm-revert VG/LV VG/SNAP` on active LVM volumes.
+#pragma once
+
+#include "lvmext/system/console.h"
+#include "lvmext/cli/environment.h"
+#include "lvmext/cli/options.h"
+#include "lvmext/cli/report.h"
+
+namespace lvmrevert::lvmext {
+
+// Takes LVM's VG lock, checks LVM's view and the device-mapper devices,
+// refuses anything mounted, open, held, merging, invalid or that would
+// overflow a sibling snapshot, then copies the snapshot's saved chunks
+// through the origin device with the snapshot device suspended. The
+// snapshot stays valid and can be reverted to again.
+Report RunLvmRevertForm(const Options& options, Console& console, Environment& env);
+
+}  // namespace lvmrevert::lvmext

@@ -1,0 +1,151 @@
+// Device-mapper and LVM tools as a test describes them: devices with tables,
+// status lines and open counts, an lvs report, and a log of what was
+// suspended, resumed and removed.
+#pragma once
+
+#include <sys/sysmacros.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lvmext/lvm/device_mapper.h"
+#include "lvmext/lvm/lvm_tools.h"
+
+namespace lvmrevert::testing {
+
+struct FakeDmDevice {
+  lvmext::DmInfo info;
+  std::vector<lvmext::DmTarget> table;
+  std::vector<lvmext::DmTarget> status;
+};
+
+class FakeDeviceMapper final : public lvmext::DeviceMapper {
+ public:
+  std::map<std::string, FakeDmDevice> devices;
+  std::vector<std::string> calls;  // "suspend NAME", "resume NAME"
+  std::function<void(const std::string&)> on_suspend;
+  bool fail_resume = false;
+
+  StatusOr<lvmext::DmInfo> Info(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return lvmext::DmInfo{};
+    return it->second.info;
+  }
+  StatusOr<std::vector<lvmext::DmTarget>> Table(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return Status::IOError("no device " + name);
+    return it->second.table;
+  }
+  StatusOr<std::vector<lvmext::DmTarget>> TargetStatus(const std::string& name) override {
+    auto it = devices.find(name);
+    if (it == devices.end()) return Status::IOError("no device " + name);
+    return it->second.status;
+  }
+  StatusOr<std::vector<lvmext::DmDevice>> List() override {
+    std::vector<lvmext::DmDevice> out;
+    for (const auto& [name, d] : devices) out.push_back({name, d.info.dev});
+    return out;
+  }
+  Status Suspend(const std::string& name) override {
+    calls.push_back("suspend " + name);
+    devices.at(name).info.suspended = true;
+    if (on_suspend) on_suspend(name);
+    return Status::Ok();
+  }
+  Status Resume(const std::string& name, const lvmext::UdevPolicy&) override {
+    calls.push_back("resume " + name);
+    if (fail_resume) return Status::IOError("resume failed");
+    devices.at(name).info.suspended = false;
+    return Status::Ok();
+  }
+
+  bool AnySuspended() const {
+    for (const auto& [name, d] : devices) {
+      if (d.info.suspended) return true;
+    }
+    return false;
+  }
+};
+
+class FakeLvmTools final : public lvmext::LvmTools {
+ public:
+  std::string lvs_json;
+  bool vg_missing = false;
+  lvmext::LvmConfig config;
+  std::vector<std::string> removed;
+
+  std::string default_dir;  // empty: the configured one
+  int reports = 0;
+  int configs = 0;
+
+  StatusOr<std::string> ReportVg(const std::string& vg) override {
+    ++reports;
+    if (vg_missing) return Status::NotFound("volume group " + vg + " not found");
+    return lvs_json;
+  }
+  StatusOr<lvmext::LvmConfig> ReadConfig() override {
+    ++configs;
+    return config;
+  }
+  std::string default_locking_dir() const override {
+    return default_dir.empty() ? config.locking_dir : default_dir;
+  }
+  Status RemoveLv(const lvmext::LvRef& lv) override {
+    removed.push_back(lv.full());
+    return Status::Ok();
+  }
+
+  // ReportTagged answers with tagged_json (or lvs_json when it is empty)
+  // and tagged_problems, and logs the calls below as "tags VG/LV +a -b"
+  // ("... [our lock]" when the caller holds the VG lock), "activate VG/LV", ...
+  // A tag change that succeeds is passed to on_change_tags.
+  std::string tagged_json;
+  std::vector<std::string> tagged_problems;
+  Status fail_report_tagged;
+  std::vector<std::string> changes;
+  Status fail_changes;
+  // Fails only the tag changes whose log entry contains this text.
+  std::string fail_changes_matching;
+  std::function<void(const lvmext::LvRef&, bool)> on_set_active;
+  std::function<void(const lvmext::LvRef&, const std::vector<std::string>&,
+                     const std::vector<std::string>&)>
+      on_change_tags;
+
+  StatusOr<lvmext::TaggedReport> ReportTagged(const std::vector<std::string>&) override {
+    if (!fail_report_tagged.ok()) return fail_report_tagged;
+    return lvmext::TaggedReport{tagged_json.empty() ? lvs_json : tagged_json, tagged_problems};
+  }
+  Status ChangeTags(const lvmext::LvRef& lv, const std::vector<std::string>& add,
+                    const std::vector<std::string>& remove, lvmext::VgLocking locking) override {
+    std::string entry = "tags " + lv.full();
+    for (const auto& t : add) entry += " +" + t;
+    for (const auto& t : remove) entry += " -" + t;
+    if (locking == lvmext::VgLocking::kCallerHoldsLock) entry += " [our lock]";
+    changes.push_back(entry);
+    if (!fail_changes_matching.empty() && entry.find(fail_changes_matching) != std::string::npos) {
+      return Status::IOError("lvchange (tags) " + lv.full() + " failed (exit 5): Cannot change VG " +
+                             lv.vg + " while PVs are missing.");
+    }
+    if (fail_changes.ok() && on_change_tags) on_change_tags(lv, add, remove);
+    return fail_changes;
+  }
+  lvmext::VgSpace space{1 << 30, 4 << 20};
+  std::function<void(const lvmext::LvRef&, const std::string&, uint64_t, uint64_t)> on_create;
+  StatusOr<lvmext::VgSpace> FreeSpace(const std::string&) override { return space; }
+  Status CreateSnapshot(const lvmext::LvRef& origin, const std::string& name, uint64_t chunk,
+                        uint64_t size) override {
+    changes.push_back("create " + origin.vg + "/" + name + " of " + origin.full() + " chunk " +
+                      std::to_string(chunk) + " size " + std::to_string(size));
+    if (on_create) on_create(origin, name, chunk, size);
+    return fail_changes;
+  }
+  Status SetActive(const lvmext::LvRef& lv, bool active) override {
+    changes.push_back((active ? "activate " : "deactivate ") + lv.full());
+    if (on_set_active) on_set_active(lv, active);
+    return fail_changes;
+  }
+};
+
+}  // namespace lvmrevert::testing

@@ -1,0 +1,205 @@
+// The LVM form in-process: fake device-mapper and LVM tools, image files as
+// the devices, a VG "vg" with an origin "lv" and its snapshot "snap".
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
+#include <csignal>
+#include <sstream>
+
+#include "core/psync_engine.h"
+#include "lvmext/cli/exit_status.h"
+#include "lvmext/command.h"
+#include "tests/support/store_builder.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/fake_device_mapper.h"
+#include "tests/support/fake_engine.h"
+#include "tests/support/fake_system_view.h"
+
+namespace lvmrevert::lvmext::testing_lvm {
+
+using ::testing::HasSubstr;
+using lvmrevert::testing::FakeDeviceMapper;
+using lvmrevert::testing::FakeDmDevice;
+using lvmrevert::testing::FakeLvmTools;
+using lvmrevert::testing::FakeSystemView;
+using lvmrevert::testing::FillChunk;
+using lvmrevert::testing::kSnapshotDataSeed;
+using lvmrevert::testing::ReadFile;
+using lvmrevert::testing::StoreBuilder;
+using lvmrevert::testing::TempDir;
+using lvmrevert::testing::WriteFile;
+
+constexpr uint64_t kChunk = 4096;
+constexpr uint64_t kOriginChunks = 64;
+constexpr const char* kVgUuid = "AAAAAA-bbbb-CCCC-dddd-EEEE-ffff-GGGGGG";
+
+struct LvSpec {
+  std::string name, uuid, attr, origin, segtype;
+  std::string tags = "";  // lv_tags, comma-separated
+};
+
+inline std::string LvsJson(const std::vector<LvSpec>& lvs) {
+  std::string out = "  {\n      \"report\": [\n          {\n              \"lv\": [\n";
+  for (size_t i = 0; i < lvs.size(); ++i) {
+    const LvSpec& lv = lvs[i];
+    out += std::string("                  {\"vg_name\":\"vg\", \"vg_uuid\":\"") + kVgUuid +
+           "\", \"vg_lock_type\":\"\", \"lv_name\":\"" + lv.name + "\", \"lv_uuid\":\"" +
+           lv.uuid + "\", \"lv_attr\":\"" + lv.attr + "\", \"origin\":\"" + lv.origin +
+           "\", \"segtype\":\"" + lv.segtype +
+           "\", \"lv_merging\":\"\", \"chunk_size\":\"4096\", \"lv_size\":\"262144\", "
+           "\"lv_tags\":\"" + lv.tags + "\"}" +
+           (i + 1 < lvs.size() ? ",\n" : "\n");
+  }
+  return out + "              ]\n          }\n      ]\n  }\n";
+}
+
+inline std::string DevText(dev_t d) { return std::to_string(major(d)) + ":" + std::to_string(minor(d)); }
+
+class LvmFormTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_dir_ = dir_.File("lock");
+    lvm_.config.locking_dir = config_dir_;
+    lvs_ = {{"lv", "LVLVLV-1111", "owi-XXs---", "", "linear"},
+            {"snap", "SNSNSN-2222", "swi-XXs---", "lv", "linear"}};
+    // Tag changes land in LVM's view, as lvchange's commit would.
+    lvm_.on_change_tags = [this](const LvRef& ref, const std::vector<std::string>& add,
+                                 const std::vector<std::string>& remove) {
+      for (LvSpec& lv : lvs_) {
+        if (lv.name == ref.lv) lv.tags = ChangedTags(lv.tags, add, remove);
+      }
+      lvm_.lvs_json = LvsJson(lvs_);
+    };
+
+    StoreBuilder snap(8);
+    for (uint64_t c : {3, 4, 5, 40, 63}) snap.Add(c);
+    snap.SetStoreChunks(64);
+    snap_store_ = snap;
+    WriteFile(Path("vg-snap-cow"), snap.Build());
+    origin_.resize(kOriginChunks * kChunk);
+    for (uint64_t c = 0; c < kOriginChunks; ++c) {
+      FillChunk(9, c, std::span(origin_).subspan(c * kChunk, kChunk));
+    }
+    WriteFile(Path("vg-lv"), origin_);
+    WriteFile(Path("vg-snap"), origin_);
+    expected_ = origin_;
+    for (const auto& e : snap.entries()) {
+      FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
+    }
+
+    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", DevText(Dev(1)));
+    AddDevice("vg-lv-real", 1, "LVM-" + Uuid("LVLVLV-1111") + "-real", 2, "linear", "254:0 2048");
+    AddDevice("vg-snap", 2, "LVM-" + Uuid("SNSNSN-2222"), 0, "snapshot",
+              DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 8");
+    dm_.devices["vg-snap"].status = {{0, kOriginChunks * 8, "snapshot", "56/512 16"}};
+    AddDevice("vg-snap-cow", 3, "LVM-" + Uuid("SNSNSN-2222") + "-cow", 1, "linear", "254:0 9999");
+  }
+
+  static dev_t Dev(unsigned minor_number) { return makedev(253, minor_number); }
+  // `tags` (comma-separated) with `add` appended and `remove` taken out.
+  static std::string ChangedTags(const std::string& tags, const std::vector<std::string>& add,
+                                 const std::vector<std::string>& remove) {
+    std::vector<std::string> list;
+    std::istringstream in(tags);
+    for (std::string t; std::getline(in, t, ',');) {
+      if (!t.empty() && std::find(remove.begin(), remove.end(), t) == remove.end()) list.push_back(t);
+    }
+    for (const std::string& t : add) {
+      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+    }
+    std::string out;
+    for (const std::string& t : list) out += (out.empty() ? "" : ",") + t;
+    return out;
+  }
+  static std::string Uuid(const std::string& lv_uuid) {
+    std::string s = std::string(kVgUuid) + lv_uuid;
+    s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+    return s;
+  }
+  std::string Path(const std::string& dm_name) { return dir_.File(dm_name + ".img"); }
+
+  void AddDevice(const std::string& name, unsigned minor_number, const std::string& uuid,
+                 int open_count, const std::string& type, const std::string& params) {
+    FakeDmDevice d;
+    d.info.exists = true;
+    d.info.dev = Dev(minor_number);
+    d.info.name = name;
+    d.info.uuid = uuid;
+    d.info.open_count = open_count;
+    d.table = {{0, kOriginChunks * 8, type, params}};
+    dm_.devices[name] = d;
+  }
+
+  // A second snapshot "sib" of the same origin, with room for `store_chunks`.
+  void AddSibling(uint64_t store_chunks, std::initializer_list<uint64_t> saved) {
+    lvs_.push_back({"sib", "SIBSIB-3333", "swi-XXs---", "lv", "linear"});
+    StoreBuilder sib(8);
+    for (uint64_t c : saved) sib.Add(c);
+    sib.SetStoreChunks(store_chunks);
+    WriteFile(Path("vg-sib-cow"), sib.Build());
+    WriteFile(Path("vg-sib"), origin_);
+    AddDevice("vg-sib", 4, "LVM-" + Uuid("SIBSIB-3333"), 0, "snapshot",
+              DevText(Dev(1)) + " " + DevText(Dev(5)) + " P 8");
+    AddDevice("vg-sib-cow", 5, "LVM-" + Uuid("SIBSIB-3333") + "-cow", 1, "linear", "254:0 1");
+    dm_.devices["vg-lv-real"].info.open_count += 1;
+  }
+
+  int Run(std::vector<std::string> args) {
+    lvm_.lvs_json = LvsJson(lvs_);
+    args.insert(args.begin(), "lvm-revert");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    out_.str("");
+    err_.str("");
+    Console console{out_, err_, stdin_is_terminal_, false, [this]() -> std::optional<std::string> {
+                      if (answers_.empty()) return std::nullopt;
+                      std::string a = answers_.front();
+                      answers_.erase(answers_.begin());
+                      return a;
+                    },
+                    nullptr, nullptr};
+    Environment env{view_,
+                    [this](EngineKind, unsigned) -> StatusOr<EngineChoice> {
+                      return EngineChoice{make_engine_(), ""};
+                    },
+                    &dm_, &lvm_,
+                    [this](const std::string& name, dev_t) { return Path(name); },
+                    boot_image_, dir_.File("cmdline"), dir_.File("run")};
+    env.is_root = [this] { return is_root_; };
+    env.lvm_run_dir = dir_.File("lvm-run");
+    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
+  }
+
+  void ExpectRefusedUnchanged(const std::vector<std::string>& args, const std::string& message) {
+    EXPECT_EQ(Run(args), kExitRefused) << err_.str();
+    EXPECT_THAT(err_.str(), HasSubstr(message));
+    EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+    EXPECT_FALSE(dm_.AnySuspended());
+  }
+
+  TempDir dir_;
+  std::string config_dir_;
+  std::vector<LvSpec> lvs_;
+  StoreBuilder snap_store_{8};
+  std::vector<std::byte> origin_;
+  std::vector<std::byte> expected_;
+  FakeDeviceMapper dm_;
+  FakeLvmTools lvm_;
+  FakeSystemView view_;
+  std::function<std::unique_ptr<IoEngine>()> make_engine_ = [] {
+    return std::make_unique<PsyncEngine>();
+  };
+  std::ostringstream out_;
+  std::ostringstream err_;
+  bool stdin_is_terminal_ = false;
+  bool is_root_ = true;
+  std::vector<std::string> answers_;
+  BootImage* boot_image_ = nullptr;
+};
+
+}  // namespace lvmrevert::lvmext::testing_lvm
