@@ -74,6 +74,10 @@ class Geometry {
     const uint64_t epa = exceptions_per_area();
     return AreaChunk(n / epa) + 1 + n % epa;
   }
+  // The metadata area chunks that n more exceptions can take in a store,
+  // with room to spare for the one half full and the next: what to add to
+  // their n data chunks when sizing or extending a store.
+  uint64_t AreaChunksFor(uint64_t n) const { return n / exceptions_per_area() + 2; }
 
  private:
   uint32_t chunk_size_sectors_;

@@ -13,6 +13,7 @@
 #include "lvmext/revert/offline_revert.h"
 #include "lvmext/cli/outcome.h"
 #include "lvmext/boot/schedule.h"
+#include "lvmext/boot/schedule_at_boot.h"
 
 namespace lvmrevert::lvmext {
 namespace {
@@ -46,7 +47,9 @@ Report Dispatch(const Options& options, Console& console, Environment& env) {
     case Action::kBoot: return RunBoot(options, console, env);
     case Action::kListScheduled: return RunListScheduled(options, console, env);
     case Action::kCancel: return RunCancel(options, console, env);
-    default: break;
+    case Action::kScheduleNextBoot:
+    case Action::kScheduleEveryBoot: return RunScheduleAtBoot(options, console, env);
+    case Action::kRevert: break;
   }
   if (!options.backup_snapshot.empty() && !options.backup_snapshot_created) {
     return RunWithBackupSnapshot(options, console, env);

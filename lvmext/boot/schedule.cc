@@ -1,5 +1,8 @@
 #include "lvmext/boot/schedule.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "lvmext/cli/tags.h"
 #include "lvmext/lvm/lvm_view.h"
 #include "lvmext/lvm/preflight.h"
@@ -8,7 +11,7 @@ namespace lvmrevert::lvmext {
 
 StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
   StatusOr<TaggedReport> report =
-      lvm.ReportTagged({kTagIncomplete, kTagNextBoot, kTagEveryBoot, kTagRefused});
+      lvm.ReportTagged({std::begin(kAllTags), std::end(kAllTags)});
   if (!report.ok()) return report.status();
   StatusOr<LvmView> view = LvmView::Parse(report->json);
   if (!view.ok()) return view.status();
@@ -18,17 +21,15 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
     if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
       if (lv.has_tag(kTagIncomplete)) {
         found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
-                                 "incomplete-restore"});
+                                 kWhenIncompleteRestore});
       }
       continue;
     }
-    const char* when = lv.has_tag(kTagIncomplete)  ? "incomplete"
-                       : lv.has_tag(kTagNextBoot)  ? "next-boot"
-                       : lv.has_tag(kTagEveryBoot) ? "every-boot"
-                       : lv.has_tag(kTagRefused)   ? "refused"
-                                                   : nullptr;
-    if (when == nullptr) continue;
-    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, when});
+    const auto tag = std::find_if(std::begin(kAllTags), std::end(kAllTags),
+                                  [&lv](const char* t) { return lv.has_tag(t); });
+    if (tag == std::end(kAllTags)) continue;
+    found.reverts.push_back(
+        {LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, WhenOfTag(*tag)});
   }
   return found;
 }
@@ -74,7 +75,7 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     return report;
   }
   std::vector<std::string> tags;
-  for (const char* tag : {kTagNextBoot, kTagEveryBoot, kTagRefused}) {
+  for (const char* tag : kScheduleTags) {
     if (snap->has_tag(tag)) tags.push_back(tag);
   }
   report.result = Result::kCancelled;
@@ -118,7 +119,7 @@ Report RunListScheduled(const Options& options, Console& console, Environment& e
   for (const ScheduledRevert& s : scheduled->reverts) {
     console.out << s.origin.full() << " <- "
                 << (s.snapshot.lv.empty() ? "a backup file" : s.snapshot.full()) << "  " << s.when
-                << (s.when == "refused" ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
+                << (s.when == kWhenRefused ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
                 << (s.incomplete() ? "  (started and not finished: the next boot completes it or stops)"
                         : "")
                 << "\n";

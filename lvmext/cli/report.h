@@ -10,6 +10,7 @@
 #include "core/plan.h"
 #include "core/status.h"
 #include "core/verify.h"
+#include "lvmext/cli/tags.h"
 #include "lvmext/lvm/lv_name.h"
 
 namespace lvmrevert::lvmext {
@@ -24,15 +25,13 @@ const char* ResultName(Result result);
 struct ScheduledRevert {
   LvRef origin;
   LvRef snapshot;
-  // "next-boot", "every-boot", "refused", "command line", "incomplete" (a
-  // revert that started and did not finish) or "incomplete-restore" (an
-  // interrupted --restore onto origin: no snapshot).
+  // One of the kWhen* names of tags.h.
   std::string when;
 
   // Started and not finished: completed at boot whatever else holds.
-  bool incomplete() const { return when == "incomplete" || when == "incomplete-restore"; }
+  bool incomplete() const { return when == kWhenIncomplete || when == kWhenIncompleteRestore; }
   // Scheduled by a tag, not refused and not under way.
-  bool scheduled_by_tag() const { return when == "next-boot" || when == "every-boot"; }
+  bool scheduled_by_tag() const { return when == kWhenNextBoot || when == kWhenEveryBoot; }
 };
 
 // Another snapshot of the same origin, and what the revert costs it.
@@ -64,7 +63,7 @@ struct Report {
   std::string io_engine;
   std::optional<bool> direct_io;
   bool snapshot_removed = false;
-  std::string scheduled;  // "next-boot" or "every-boot" for --at-*-boot
+  std::string scheduled;  // kWhenNextBoot or kWhenEveryBoot for --at-*-boot
   std::string backup;           // --backup: the file, once it is complete
   std::string backup_snapshot;  // --backup-snapshot: VG/NAME, once created
   std::optional<uint64_t> verified_bytes;  // --verify

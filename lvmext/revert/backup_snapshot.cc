@@ -9,8 +9,8 @@
 namespace lvmrevert::lvmext {
 
 uint64_t BackupSnapshotBytes(uint64_t chunks, uint64_t chunk_size_bytes, uint64_t extent_bytes) {
-  const uint64_t epa = chunk_size_bytes / store::kDiskExceptionBytes;
-  const uint64_t metadata = 1 + chunks / epa + 2;
+  const store::Geometry geometry(static_cast<uint32_t>(chunk_size_bytes / store::kSectorBytes));
+  const uint64_t metadata = 1 + geometry.AreaChunksFor(chunks);  // the header, the areas
   const uint64_t margin = std::max<uint64_t>(1, chunks / 10);
   const uint64_t bytes = (metadata + chunks + margin) * chunk_size_bytes;
   if (extent_bytes == 0) return bytes;

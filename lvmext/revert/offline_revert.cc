@@ -90,12 +90,8 @@ class OfflineRevert final : public RevertSession {
     Status s = ConfirmRevert(QuotedName(origin_.path), QuotedName(cow_.path));
     if (!s.ok()) return s;
     s = CopyPlanToOrigin(cow_, origin_);
-    if (!s.ok()) return s;
-    report_.result = Result::kReverted;
-    Say("Reverted " + QuotedName(origin_.path) + ": wrote " + std::to_string(report_.bytes_written) +
-        " bytes (" + MiB(report_.bytes_written) + ") in " +
-        std::to_string(plan_->totals().runs) + " runs and flushed.");
-    return Status::Ok();
+    if (s.ok()) SayReverted(QuotedName(origin_.path));
+    return s;
   }
 
   DeviceFile origin_;

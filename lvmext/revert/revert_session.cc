@@ -1,18 +1,14 @@
 #include "lvmext/revert/revert_session.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 
 #include "core/backup_store.h"
 #include "core/file_chunk_source.h"
 #include "core/quoting.h"
 #include "core/transfer.h"
+#include "lvmext/revert/backup_file.h"
 #include "lvmext/revert/confirm.h"
 #include "lvmext/system/interrupt.h"
 #include "lvmext/cli/plan_output.h"
@@ -55,12 +51,9 @@ Report RevertSession::Run() {
     s = PrepareAndExecute();
   }
   s = Cleanup(s);
-  if (backup_created_ && !backup_complete_) {
-    // An unfinished backup is never left to pass for one (its header says
-    // so too, for a kill that skips this).
-    backup_fd_.reset();
-    ::unlink(options_.backup_path.c_str());
-  }
+  // An unfinished backup is never left to pass for one (its header says so
+  // too, for a kill that skips this).
+  backup_file_.reset();
   report_.device_written = copy_stats_.writes > 0;
   if (options_.backup_snapshot_created && report_.device_written) {
     report_.backup_snapshot = options_.vg() + "/" + options_.backup_snapshot;
@@ -120,6 +113,13 @@ void RevertSession::PrintPlan(const std::string& store_label, const std::string&
   }
 }
 
+void RevertSession::SayReverted(const std::string& origin_label) {
+  report_.result = Result::kReverted;
+  Say("Reverted " + origin_label + ": wrote " + std::to_string(report_.bytes_written) +
+      " bytes (" + MiB(report_.bytes_written) + ") in " + std::to_string(plan_->totals().runs) +
+      " runs and flushed.");
+}
+
 bool RevertSession::NothingToRevert(const std::string& origin_label) {
   if (plan_->totals().runs != 0) return false;
   report_.result = Result::kReverted;
@@ -137,103 +137,34 @@ Status RevertSession::ConfirmRevert(const std::string& origin_label,
                                " runs)?");
 }
 
-namespace {
-
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-}  // namespace
-
 Status RevertSession::CheckBackupTarget(const std::vector<dev_t>& protected_devices) {
-  const std::string& path = options_.backup_path;
-  if (path.empty()) return Status::Ok();
-  const std::string name = "backup file " + QuotedName(path);
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    return Status::Refused(name + " exists: lvm-revert never overwrites one; give a new name");
-  }
-  struct stat dir_st {};
-  if (::stat(DirectoryOf(path).c_str(), &dir_st) != 0) {
-    return Status::FromErrno(errno, name).WithCode(StatusCode::kRefused);
-  }
-  return safety::CheckNotOnDevices(env_.view, name, dir_st.st_dev, protected_devices);
+  if (options_.backup_path.empty()) return Status::Ok();
+  return BackupFile::CheckTarget(env_.view, options_.backup_path, protected_devices);
 }
 
 Status RevertSession::PrepareBackup() {
   const std::string& path = options_.backup_path;
   if (path.empty()) return Status::Ok();
-  const std::string name = "backup file " + QuotedName(path);
-  const std::string dir = DirectoryOf(path);
-  struct stat st {}, dir_st {};
-  if (::stat(dir.c_str(), &dir_st) != 0) return Status::FromErrno(errno, name).WithCode(StatusCode::kRefused);
-  const uint64_t need = BackupLayout(*plan_).store_bytes();
-  struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) == 0 && uint64_t{fs.f_bavail} * fs.f_frsize < need) {
-    return Status::Refused("no room for " + name + ": it needs " + std::to_string(need) +
-                           " bytes (" + MiB(need) + "), its filesystem has " +
-                           std::to_string(uint64_t{fs.f_bavail} * fs.f_frsize) + " free");
-  }
+  StatusOr<uint64_t> need = BackupFile::CheckRoom(path, *plan_);
+  if (!need.ok()) return need.status();
   if (options_.dry_run || options_.compare) {
-    Say("Backup: " + std::to_string(need) + " bytes (" + MiB(need) + ") would go to " +
+    Say("Backup: " + std::to_string(*need) + " bytes (" + MiB(*need) + ") would go to " +
         QuotedName(path) + ".");
     return Status::Ok();
   }
-  // Created without O_DIRECT, which is set afterwards where the filesystem
-  // takes it: one that refuses O_DIRECT (tmpfs before Linux 6.6) fails the
-  // open with EINVAL only after creating the file, and a second O_EXCL open
-  // would then find it there ("File exists") and leave it behind. Where
-  // O_DIRECT is refused the backup is written buffered; its flushes make
-  // it durable all the same.
-  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::FromErrno(errno, "creating " + name).WithCode(StatusCode::kRefused);
-  backup_fd_ = UniqueFd(fd);
-  backup_created_ = true;
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) != 0 && errno != EINVAL) {
-    return Status::FromErrno(errno, "fcntl " + name).WithCode(StatusCode::kRefused);
-  }
-  if (::fstat(fd, &st) != 0 || st.st_dev != dir_st.st_dev) {
-    return Status::Refused(name + " changed while it was being created");
-  }
-  // Reserve the room now, so it cannot run out half-way.
-  int rc = ::fallocate(fd, 0, 0, static_cast<off_t>(need));
-  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) {
-    rc = ::posix_fallocate(fd, 0, static_cast<off_t>(need));
-    if (rc != 0) errno = rc;
-  }
-  if (rc != 0) {
-    const int err = errno;
-    if (err == ENOSPC || err == EDQUOT) {
-      return Status::Refused("no room for " + name + ": it needs " + std::to_string(need) +
-                             " bytes (" + MiB(need) + ")");
-    }
-    return Status::FromErrno(err, "reserving room for " + name).WithCode(StatusCode::kRefused);
-  }
-  Status s = StartBackup(*plan_, fd);
-  if (!s.ok()) return s.WithCode(StatusCode::kRefused);
+  StatusOr<BackupFile> file = BackupFile::Create(path, *plan_, *need);
+  if (!file.ok()) return file.status();
+  backup_file_.emplace(std::move(file).value());
   return Status::Ok();
 }
 
 Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
-  if (!backup_fd_.valid()) return Status::Ok();
+  if (!backup_file_) return Status::Ok();
   CopyOptions options;
   options.on_progress = [](uint64_t) { MaybeDebugPause("backing-up"); };
   options.check_continue = StopIfInterrupted;
-  Status s = WriteBackup(*plan_, DataEngine(), origin.fd.get(), backup_fd_.get(), options);
-  // The file is durable; so must its name be, before the origin is touched.
-  if (s.ok()) {
-    const std::string dir = DirectoryOf(options_.backup_path);
-    const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid() || ::fsync(dir_fd.get()) != 0) {
-      s = Status::FromErrno(errno, "flushing the directory of " + QuotedName(options_.backup_path));
-    }
-  }
-  // The origin was only read: whatever failed here, nothing was written.
-  if (!s.ok()) return s.code() == StatusCode::kRefused ? s : s.WithCode(StatusCode::kIOError);
-  backup_complete_ = true;
-  backup_fd_.reset();
+  Status s = backup_file_->Write(*plan_, DataEngine(), origin.fd.get(), options);
+  if (!s.ok()) return s;
   report_.backup = options_.backup_path;
   Say("Saved what the revert overwrites (" + MiB(BackupLayout(*plan_).store_bytes()) + ") in " +
       QuotedName(options_.backup_path) + ".");

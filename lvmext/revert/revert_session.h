@@ -15,6 +15,7 @@
 #include "core/plan.h"
 #include "core/store_reader.h"
 #include "core/verify.h"
+#include "lvmext/revert/backup_file.h"
 #include "lvmext/system/console.h"
 #include "lvmext/cli/environment.h"
 #include "lvmext/cli/options.h"
@@ -58,6 +59,8 @@ class RevertSession {
   Status PrepareBackup();
   // --compare: the plan's chunks on the store against the origin.
   Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
+  // "Reverted ORIGIN: wrote ..." and the result.
+  void SayReverted(const std::string& origin_label);
   // An empty plan: says so; the run needs no prompt and writes nothing.
   bool NothingToRevert(const std::string& origin_label);
   // -y, or a yes at the prompt; there is nothing to confirm for an empty plan.
@@ -102,9 +105,7 @@ class RevertSession {
 
   CopyStats copy_stats_;
   bool copy_started_ = false;
-  UniqueFd backup_fd_;
-  bool backup_created_ = false;   // ours to remove while it is not complete
-  bool backup_complete_ = false;
+  std::optional<BackupFile> backup_file_;  // --backup, until the run ends
 };
 
 }  // namespace lvmrevert::lvmext

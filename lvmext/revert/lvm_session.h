@@ -1,0 +1,70 @@
+// What every run of the LVM form shares, whatever it then does: LVM's VG
+// lock held throughout, LVM's view read under it, one member resolved,
+// checked and opened, its plan and its siblings' cost, the suspended
+// snapshot, and the mark of a revert under way. The modes (revert, restore,
+// schedule at boot) say what they do with it in Act().
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lvmext/lvm/lvm_tools.h"
+#include "lvmext/lvm/suspended_device.h"
+#include "lvmext/lvm/vg_lock.h"
+#include "lvmext/revert/incomplete_mark.h"
+#include "lvmext/revert/lvm_member.h"
+#include "lvmext/revert/revert_session.h"
+
+namespace lvmrevert::lvmext {
+
+class LvmSession : public RevertSession {
+ protected:
+  LvmSession(const Options& options, Console& console, Environment& env, LvmMember member);
+
+  // After --compare and the dry run are dealt with: what the mode does.
+  virtual Status Act() = 0;
+  // The refusals about other reverts of the same origin, from LVM's view.
+  virtual Status CheckOtherReverts(const LvmView& view);
+  virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
+
+  // Closes the devices and lets go of the VG lock, for an LVM command that
+  // takes the lock itself.
+  void ReleaseForLvm();
+  // The prompt (unless -y), then the copy.
+  Status ConfirmAndCopy(const std::string& source_label);
+  Status SuspendSnapshot();
+  Status ResumeSnapshot();
+  bool snapshot_suspended() const { return suspended_.has_value(); }
+  // The store was read before the prompt; it must still say the same.
+  Status CheckStoreUnchanged();
+  Status ClearIncomplete(const std::string& state);
+
+  LvmMember member_;
+  std::optional<IncompleteMark> mark_;
+
+ private:
+  Status Prepare() override;
+  Status Execute() override;
+  Status Cleanup(Status status) override;
+  Status BeforeFirstOriginWrite() override;
+
+  StatusOr<VgLock> Lock(const std::string& locking_dir);
+  // Takes the VG lock, reads LVM's configuration into config_ and, under
+  // the lock, LVM's report of the VG into `report`.
+  Status LockAndReadView(std::string* report);
+  // LVM's own view: does the member exist, in a state to revert?
+  Status CheckLvmView(const std::string& report);
+  Status OpenMember();
+  Status LoadMemberPlan();
+  // What writing through the origin costs every other snapshot of it.
+  Status AssessSiblings();
+
+  LvmConfig config_;
+  VgLock lock_;
+  LvmView view_;
+  std::vector<DeviceFile> sibling_cows_;
+  std::optional<SuspendedDevice> suspended_;
+};
+
+}  // namespace lvmrevert::lvmext
