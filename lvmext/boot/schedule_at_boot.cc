@@ -9,12 +9,7 @@ namespace {
 
 class ScheduleAtBoot final : public LvmSession {
  public:
-  ScheduleAtBoot(const Options& options, Console& console, Environment& env)
-      : LvmSession(options, console, env,
-                   LvmMember::ForSnapshot(
-                       options.origin_lv ? *options.origin_lv : LvRef{options.vg(), ""},
-                       *options.snapshot_lv)),
-        every_(options.action == Action::kScheduleEveryBoot) {}
+  using LvmSession::LvmSession;
 
  private:
   std::string DryRunLine() const override { return "Dry run: nothing was scheduled."; }
@@ -28,7 +23,8 @@ class ScheduleAtBoot final : public LvmSession {
   Status Act() override {
     const LvRef& origin = member_.origin();
     const LvRef& snapshot = member_.snapshot();
-    const std::string tag = every_ ? kTagEveryBoot : kTagNextBoot;
+    const bool every = options_.action == Action::kScheduleEveryBoot;
+    const std::string tag = every ? kTagEveryBoot : kTagNextBoot;
     std::vector<std::string> stale;
     for (const char* other : kScheduleTags) {
       if (other != tag && member_.snapshot_record()->has_tag(other)) stale.push_back(other);
@@ -37,11 +33,11 @@ class ScheduleAtBoot final : public LvmSession {
     Status s = env_.lvm->ChangeTags(snapshot, {tag}, stale);
     if (!s.ok()) return s.WithPrefix("tagging " + snapshot.full());
     report_.result = Result::kScheduled;
-    report_.scheduled = every_ ? kWhenEveryBoot : kWhenNextBoot;
+    report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
     const PlanTotals& t = plan_->totals();
-    Say(std::string("Scheduled: at ") + (every_ ? "every boot" : "the next boot") +
+    Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
         ", before the root filesystem is mounted, " + origin.full() + " will be " +
-        (every_ ? "reset" : "reverted") + " to " + snapshot.full() + " (" + MiB(t.bytes) +
+        (every ? "reset" : "reverted") + " to " + snapshot.full() + " (" + MiB(t.bytes) +
         " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + tag +
         " on " + snapshot.full() + ".");
     Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
@@ -50,8 +46,6 @@ class ScheduleAtBoot final : public LvmSession {
     }
     return Status::Ok();
   }
-
-  const bool every_;
 };
 
 }  // namespace

@@ -8,16 +8,12 @@ namespace {
 
 class LvmRestore final : public LvmSession {
  public:
-  LvmRestore(const Options& options, Console& console, Environment& env)
-      : LvmSession(options, console, env,
-                   LvmMember::ForBackupFile(*options.origin_lv, options.restore_path)) {}
+  using LvmSession::LvmSession;
 
  private:
   // No snapshot is read: nothing to suspend; the file is ours alone.
   Status Act() override {
-    Status s = NothingToRevert(member_.origin_path())
-                   ? CopyPlanToOrigin(member_.source_file(), member_.origin_file())
-                   : ConfirmAndCopy(QuotedName(options_.restore_path));
+    Status s = CopyToOrigin(QuotedName(options_.restore_path));
     if (s.ok()) s = ClearIncomplete("the revert is complete");
     return s;
   }

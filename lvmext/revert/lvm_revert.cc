@@ -11,19 +11,11 @@ namespace {
 // removes the snapshot afterwards when asked.
 class LvmRevert final : public LvmSession {
  public:
-  LvmRevert(const Options& options, Console& console, Environment& env)
-      : LvmSession(options, console, env,
-                   LvmMember::ForSnapshot(
-                       options.origin_lv ? *options.origin_lv : LvRef{options.vg(), ""},
-                       *options.snapshot_lv)) {}
+  using LvmSession::LvmSession;
 
  private:
   Status Act() override {
-    // Nothing to revert: no prompt, no suspend; a backup asked for is still
-    // made (empty).
-    Status s = NothingToRevert(member_.origin_path())
-                   ? CopyPlanToOrigin(member_.source_file(), member_.origin_file())
-                   : ConfirmAndCopy(member_.snapshot().full());
+    Status s = CopyToOrigin(member_.snapshot().full());
     if (s.ok()) s = CheckStillValid();
     if (s.ok()) s = ClearIncomplete("the revert is complete");
     if (s.ok()) DropConsumedTag();

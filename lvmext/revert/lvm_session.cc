@@ -8,9 +8,18 @@
 
 namespace lvmrevert::lvmext {
 
-LvmSession::LvmSession(const Options& options, Console& console, Environment& env,
-                       LvmMember member)
-    : RevertSession(options, console, env), member_(std::move(member)) {
+namespace {
+
+LvmMember MemberOf(const Options& options) {
+  if (options.restores()) return LvmMember::ForBackupFile(*options.origin_lv, options.restore_path);
+  return LvmMember::ForSnapshot(options.origin_lv ? *options.origin_lv : LvRef{options.vg(), ""},
+                                *options.snapshot_lv);
+}
+
+}  // namespace
+
+LvmSession::LvmSession(const Options& options, Console& console, Environment& env)
+    : RevertSession(options, console, env), member_(MemberOf(options)) {
   report_.mode = "lvm";
   // VG/SNAP alone: the origin is known once LVM's view is read.
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();
@@ -111,7 +120,12 @@ void LvmSession::ReleaseForLvm() {
   lock_.Release();
 }
 
-Status LvmSession::ConfirmAndCopy(const std::string& source_label) {
+Status LvmSession::CopyToOrigin(const std::string& source_label) {
+  // Nothing to revert: no prompt, no suspend; a backup asked for is still
+  // made (empty).
+  if (NothingToRevert(member_.origin_path())) {
+    return CopyPlanToOrigin(member_.source_file(), member_.origin_file());
+  }
   Status s = ConfirmRevert(member_.origin().full(), source_label);
   if (s.ok() && member_.source() == SourceKind::kSnapshotStore && !suspended_) {
     s = SuspendSnapshot();

@@ -19,8 +19,12 @@
 namespace lvmrevert::lvmext {
 
 class LvmSession : public RevertSession {
+ public:
+  // The member the options name: VG/LV VG/SNAP, VG/SNAP alone, or
+  // --restore FILE VG/LV. (Public so that the modes inherit it as it is.)
+  LvmSession(const Options& options, Console& console, Environment& env);
+
  protected:
-  LvmSession(const Options& options, Console& console, Environment& env, LvmMember member);
 
   // After --compare and the dry run are dealt with: what the mode does.
   virtual Status Act() = 0;
@@ -31,8 +35,9 @@ class LvmSession : public RevertSession {
   // Closes the devices and lets go of the VG lock, for an LVM command that
   // takes the lock itself.
   void ReleaseForLvm();
-  // The prompt (unless -y), then the copy.
-  Status ConfirmAndCopy(const std::string& source_label);
+  // The prompt (unless -y or nothing is to be written), the suspend of a
+  // snapshot read, the copy; `source_label` names the source in the prompt.
+  Status CopyToOrigin(const std::string& source_label);
   Status SuspendSnapshot();
   Status ResumeSnapshot();
   bool snapshot_suspended() const { return suspended_.has_value(); }
