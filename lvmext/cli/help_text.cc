@@ -12,8 +12,9 @@ namespace lvmrevert::lvmext {
 namespace {
 
 constexpr std::string_view kDescription =
-    "Revert an LVM origin to an old-style snapshot by copying the chunks saved in the\n"
-    "snapshot's exception store back onto it. The snapshot is only read and stays usable.\n";
+    "Revert an LVM origin to an old-style snapshot by copying the chunks saved in\n"
+    "the snapshot's exception store back onto it. The snapshot is only read and\n"
+    "stays usable.\n";
 constexpr size_t kWidth = 79;
 constexpr size_t kHelpColumn = 30;
 
