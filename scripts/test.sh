@@ -69,10 +69,16 @@ shellcheck -s sh packaging/initramfs-tools/hooks/lvm-revert \
 shellcheck -s bash packaging/dracut/91lvm-revert/module-setup.sh packaging/bash-completion/lvm-revert \
   tests/tty/progress-width.sh
 shellcheck -x tests/scripts/boot-scripts-test.sh tests/package/package-test.sh tests/boot/hold-root.sh \
-  tests/scripts/layering-test.sh
+  tests/scripts/layering-test.sh tests/scripts/options-agree-test.sh tests/scripts/completion-test.sh
 
 step "layering: core <- safety <- lvmext/{system,lvm,cli,revert,boot} <- the dispatcher"
 tests/scripts/layering-test.sh
+
+step "options: --help, the bash completion and the man page's OPTIONS agree (lvmext/cli/option_table.cc)"
+tests/scripts/options-agree-test.sh build
+
+step "bash completion from the source tree against the built program (options, values, files, volumes)"
+tests/scripts/completion-test.sh build
 
 step "boot scripts with stubs (busybox, klibc and bash in a chroot): exit codes, no setsid, plymouth; module-setup; prerm, postrm"
 tests/scripts/boot-scripts-test.sh

@@ -1,4 +1,5 @@
-// What the user asked for, after parsing and before anything is opened.
+// What the user asked for, after parsing and before anything is opened. The
+// options themselves, their help and their rules are in option_table.h.
 #pragma once
 
 #include <optional>

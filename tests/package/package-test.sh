@@ -110,6 +110,23 @@ got=$(complete_words lvm-revert --io-engine "" | tr '\n' ' ')
 if [[ $got == "auto uring psync " ]]; then ok "completes --io-engine's values"; else not_ok "completes --io-engine's values" "got '$got'"; fi
 got=$(complete_words lvm-revert --format j | tr '\n' ' ')
 if [[ $got == "json " ]]; then ok "completes --format's values"; else not_ok "completes --format's values" "got '$got'"; fi
+# The options it lacked before every option was defined once (from the
+# installed program's --completion-list).
+for pair in "--backup:--backup --backup-snapshot" "--backup-s:--backup-snapshot" "--res:--restore" \
+  "--veri:--verify" "--comp:--compare" "--rep:--reportformat"; do
+  prefix=${pair%%:*} want=${pair#*:}
+  got=$(complete_words lvm-revert "$prefix" | tr '\n' ' ')
+  if [[ $got == "$want " ]]; then ok "completes $prefix to $want"; else not_ok "completes $prefix to $want" "got '$got'"; fi
+done
+got=$(complete_words lvm-revert --reportformat "" | tr '\n' ' ')
+if [[ $got == "json " ]]; then ok "completes --reportformat's value"; else not_ok "completes --reportformat's value" "got '$got'"; fi
+got=$(cd /usr/share/doc/lvm-revert && complete_words lvm-revert -y --restore copy | tr '\n' ' ')
+if [[ $got == "copyright " ]]; then ok "completes --restore's FILE"; else not_ok "completes --restore's FILE" "got '$got'"; fi
+got=$(complete_words lvm-revert --backup-snapshot "" | tr '\n' ' ')
+if [[ $got == " " ]]; then ok "offers nothing for --backup-snapshot's new NAME"; else not_ok "offers nothing for --backup-snapshot's new NAME" "got '$got'"; fi
+got=$(complete_words lvm-revert - | tr '\n' ' ')
+want=$(/usr/sbin/lvm-revert --completion-list | cut -f1 | tr '\n' ' ')
+if [[ $got == "$want" ]]; then ok "offers every option"; else not_ok "offers every option" "got '$got', expected '$want'"; fi
 
 # --- while installed
 if (($# > 0)); then
