@@ -76,17 +76,56 @@ const char* ResultName(Result result) {
   return "reverted";
 }
 
-std::string ReportJson(const Report& r, const Outcome& outcome) {
-  json j;
-  j["result"] = outcome.result;
-  j["exit_status"] = outcome.exit_status;
-  j["error"] = outcome.error_kind.empty()
-                   ? json(nullptr)
-                   : json{{"kind", outcome.error_kind}, {"message", outcome.error}};
-  j["mode"] = r.mode;
-  j["origin"] = OrNull(r.origin);
-  j["snapshot"] = OrNull(r.snapshot);
-  j["store"] = OrNull(r.store);
+namespace {
+
+json SiblingsJson(const std::vector<SiblingReport>& siblings) {
+  json list = json::array();
+  for (const SiblingReport& s : siblings) {
+    list.push_back({{"name", s.name},
+                    {"chunk_size", s.chunk_size_bytes},
+                    {"new_chunks", s.new_chunks},
+                    {"free_chunks", s.free_chunks},
+                    {"would_overflow", s.would_overflow}});
+  }
+  return list;
+}
+
+json CompareJson(const std::optional<CompareResult>& compare) {
+  if (!compare) return nullptr;
+  const CompareResult& c = *compare;
+  return {{"chunks", c.chunks},
+          {"bytes", c.bytes},
+          {"differing_chunks", c.differing_chunks},
+          {"differing_bytes", c.differing_bytes},
+          {"first_difference", OrNull(c.first_difference_bytes)}};
+}
+
+json ScheduledJson(const std::optional<std::vector<ScheduledRevert>>& scheduled) {
+  if (!scheduled) return nullptr;
+  json list = json::array();
+  for (const ScheduledRevert& s : *scheduled) {
+    list.push_back({{"origin", s.origin.full()},
+                    {"snapshot", s.snapshot.lv.empty() ? json() : json(s.snapshot.full())},
+                    {"when", s.when}});
+  }
+  return list;
+}
+
+json PlanJson(const std::shared_ptr<const Plan>& plan) {
+  if (!plan) return nullptr;
+  json runs = json::array();
+  plan->ForEachRun([&runs](const ChunkRun& run) {
+    runs.push_back({{"origin_chunk", run.origin_chunk},
+                    {"cow_chunk", run.cow_chunk},
+                    {"chunks", run.chunk_count},
+                    {"bytes", run.length_bytes}});
+    return true;
+  });
+  return runs;
+}
+
+// The store and its plan, as the text output's first two lines say them.
+void AddStoreJson(const Report& r, json& j) {
   j["chunk_size"] = OrNull(r.chunk_size_bytes);
   j["exceptions"] = r.totals ? json(r.totals->exceptions) : json(nullptr);
   j["runs"] = r.totals ? json(r.totals->runs) : json(nullptr);
@@ -98,59 +137,36 @@ std::string ReportJson(const Report& r, const Outcome& outcome) {
       r.used_chunks && r.total_chunks && *r.total_chunks > 0
           ? json(static_cast<double>(UsedHundredthsOfPercent(*r.used_chunks, *r.total_chunks)) / 100)
           : json(nullptr);
+}
+
+}  // namespace
+
+std::string ReportJson(const Report& r, const Outcome& outcome) {
+  json j;
+  j["result"] = outcome.result;
+  j["exit_status"] = outcome.exit_status;
+  j["error"] = outcome.error_kind.empty()
+                   ? json(nullptr)
+                   : json{{"kind", outcome.error_kind}, {"message", outcome.error}};
+  j["mode"] = r.mode;
+  j["origin"] = OrNull(r.origin);
+  j["snapshot"] = OrNull(r.snapshot);
+  j["store"] = OrNull(r.store);
+  AddStoreJson(r, j);
   j["bytes_written"] = r.bytes_written;
   j["io_engine"] = OrNull(r.io_engine);
   j["direct_io"] = OrNull(r.direct_io);
-  json siblings = json::array();
-  for (const SiblingReport& s : r.siblings) {
-    siblings.push_back({{"name", s.name},
-                        {"chunk_size", s.chunk_size_bytes},
-                        {"new_chunks", s.new_chunks},
-                        {"free_chunks", s.free_chunks},
-                        {"would_overflow", s.would_overflow}});
-  }
-  j["siblings"] = siblings;
+  j["siblings"] = SiblingsJson(r.siblings);
   j["snapshot_removed"] = r.snapshot_removed;
   j["scheduled"] = OrNull(r.scheduled);
   j["backup"] = OrNull(r.backup);
   j["backup_snapshot"] = OrNull(r.backup_snapshot);
   j["verified_bytes"] = OrNull(r.verified_bytes);
-  if (r.compare) {
-    const CompareResult& c = *r.compare;
-    j["compare"] = {{"chunks", c.chunks},
-                    {"bytes", c.bytes},
-                    {"differing_chunks", c.differing_chunks},
-                    {"differing_bytes", c.differing_bytes},
-                    {"first_difference", OrNull(c.first_difference_bytes)}};
-  } else {
-    j["compare"] = nullptr;
-  }
-  if (r.scheduled_reverts) {
-    json list = json::array();
-    for (const ScheduledRevert& s : *r.scheduled_reverts) {
-      list.push_back({{"origin", s.origin.full()},
-                      {"snapshot", s.snapshot.lv.empty() ? json() : json(s.snapshot.full())},
-                      {"when", s.when}});
-    }
-    j["scheduled_reverts"] = list;
-  } else {
-    j["scheduled_reverts"] = nullptr;
-  }
+  j["compare"] = CompareJson(r.compare);
+  j["scheduled_reverts"] = ScheduledJson(r.scheduled_reverts);
   j["warnings"] = r.warnings;
   j["elapsed_seconds"] = static_cast<double>(static_cast<int64_t>(r.elapsed_seconds * 1000)) / 1000;
-  if (r.plan) {
-    json runs = json::array();
-    r.plan->ForEachRun([&runs](const ChunkRun& run) {
-      runs.push_back({{"origin_chunk", run.origin_chunk},
-                      {"cow_chunk", run.cow_chunk},
-                      {"chunks", run.chunk_count},
-                      {"bytes", run.length_bytes}});
-      return true;
-    });
-    j["plan"] = runs;
-  } else {
-    j["plan"] = nullptr;
-  }
+  j["plan"] = PlanJson(r.plan);
   // Names are bytes; JSON is UTF-8: what is not becomes U+FFFD.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
