@@ -1,15 +1,12 @@
 #include "lvmext/lvm/lvm_topology.h"
 
-#include <sys/sysmacros.h>
-
 #include "lvmext/lvm/dm_table.h"
+#include "safety/device_number.h"
 
 namespace lvmrevert::lvmext {
 namespace {
 
-std::string DevText(dev_t dev) {
-  return std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
-}
+using safety::MajorMinor;
 
 // The device `name`, which must exist and carry `uuid`.
 StatusOr<DmNode> Node(DeviceMapper& dm, const std::string& name, const std::string& uuid,
@@ -55,8 +52,8 @@ Status ResolveReal(DeviceMapper& dm, const LvRecord& origin, const std::string& 
   if (!node.ok()) return node.status();
   t->real = *node;
   if (t->real.dev != *real_dev) {
-    return Status::Refused(t->origin.name + " maps " + DevText(*real_dev) + ", not " +
-                           t->real.name + " (" + DevText(t->real.dev) + ")");
+    return Status::Refused(t->origin.name + " maps " + MajorMinor(*real_dev) + ", not " +
+                           t->real.name + " (" + MajorMinor(t->real.dev) + ")");
   }
   return Status::Ok();
 }
@@ -170,7 +167,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   if (!table.ok()) return table.status();
   if (table->origin_dev != t.real.dev) {
     return Status::Refused(snapshot_ref.full() + " is not a snapshot of " + origin_ref.full() +
-                           " in the kernel: it reads " + DevText(table->origin_dev) + ", not " +
+                           " in the kernel: it reads " + MajorMinor(table->origin_dev) + ", not " +
                            t.real.name)
         .WithReason(RefusalReason::kPairMismatch);
   }
@@ -188,7 +185,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   t.cow = *node;
   if (t.cow.dev != table->cow_dev) {
     return Status::Refused(t.snapshot.name + " stores its exceptions on " +
-                           DevText(table->cow_dev) + ", not " + t.cow.name);
+                           MajorMinor(table->cow_dev) + ", not " + t.cow.name);
   }
 
   StatusOr<std::vector<DmTarget>> status = dm.TargetStatus(t.snapshot.name);

@@ -14,6 +14,7 @@
 #include "core/psync_engine.h"
 #include "lvmext/cli/exit_status.h"
 #include "lvmext/command.h"
+#include "safety/device_number.h"
 #include "tests/support/store_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/fake_device_mapper.h"
@@ -33,6 +34,7 @@ using lvmrevert::testing::ReadFile;
 using lvmrevert::testing::StoreBuilder;
 using lvmrevert::testing::TempDir;
 using lvmrevert::testing::WriteFile;
+using lvmrevert::safety::MajorMinor;
 
 constexpr uint64_t kChunk = 4096;
 constexpr uint64_t kOriginChunks = 64;
@@ -57,8 +59,6 @@ inline std::string LvsJson(const std::vector<LvSpec>& lvs) {
   }
   return out + "              ]\n          }\n      ]\n  }\n";
 }
-
-inline std::string DevText(dev_t d) { return std::to_string(major(d)) + ":" + std::to_string(minor(d)); }
 
 class LvmFormTest : public ::testing::Test {
  protected:
@@ -92,10 +92,10 @@ class LvmFormTest : public ::testing::Test {
       FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
     }
 
-    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", DevText(Dev(1)));
+    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", MajorMinor(Dev(1)));
     AddDevice("vg-lv-real", 1, "LVM-" + Uuid("LVLVLV-1111") + "-real", 2, "linear", "254:0 2048");
     AddDevice("vg-snap", 2, "LVM-" + Uuid("SNSNSN-2222"), 0, "snapshot",
-              DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 8");
+              MajorMinor(Dev(1)) + " " + MajorMinor(Dev(3)) + " P 8");
     dm_.devices["vg-snap"].status = {{0, kOriginChunks * 8, "snapshot", "56/512 16"}};
     AddDevice("vg-snap-cow", 3, "LVM-" + Uuid("SNSNSN-2222") + "-cow", 1, "linear", "254:0 9999");
   }
@@ -144,7 +144,7 @@ class LvmFormTest : public ::testing::Test {
     WriteFile(Path("vg-sib-cow"), sib.Build());
     WriteFile(Path("vg-sib"), origin_);
     AddDevice("vg-sib", 4, "LVM-" + Uuid("SIBSIB-3333"), 0, "snapshot",
-              DevText(Dev(1)) + " " + DevText(Dev(5)) + " P 8");
+              MajorMinor(Dev(1)) + " " + MajorMinor(Dev(5)) + " P 8");
     AddDevice("vg-sib-cow", 5, "LVM-" + Uuid("SIBSIB-3333") + "-cow", 1, "linear", "254:0 1");
     dm_.devices["vg-lv-real"].info.open_count += 1;
   }

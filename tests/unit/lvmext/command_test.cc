@@ -20,6 +20,7 @@
 #include "core/psync_engine.h"
 #include "core/uring_engine.h"
 #include "lvmext/cli/exit_status.h"
+#include "safety/device_number.h"
 #include "tests/support/json_output.h"
 #include "tests/support/store_builder.h"
 #include "tests/support/temp_dir.h"
@@ -295,17 +296,14 @@ TEST_F(CliTest, VerboseNamesEngineQueueDepthDirectIoAndDeviceNumbers) {
   struct stat origin_st {}, cow_st {};
   ASSERT_EQ(::stat(origin_path_.c_str(), &origin_st), 0);
   ASSERT_EQ(::stat(cow_path_.c_str(), &cow_st), 0);
-  const auto numbers = [](dev_t d) {
-    return std::to_string(major(d)) + ":" + std::to_string(minor(d));
-  };
   const std::string err = err_.str();
   // tmpfs refuses O_DIRECT, other filesystems take it: either is reported.
   EXPECT_THAT(err, ::testing::ContainsRegex(
                        "lvm-revert: note: origin " + origin_path_ + ": file, inode " +
-                       std::to_string(origin_st.st_ino) + " on device " + numbers(origin_st.st_dev) +
+                       std::to_string(origin_st.st_ino) + " on device " + safety::MajorMinor(origin_st.st_dev) +
                        ", 262144 bytes, O_DIRECT (on|off)"));
   EXPECT_THAT(err, HasSubstr("lvm-revert: note: store " + cow_path_ + ": file, inode " +
-                             std::to_string(cow_st.st_ino) + " on device " + numbers(cow_st.st_dev)));
+                             std::to_string(cow_st.st_ino) + " on device " + safety::MajorMinor(cow_st.st_dev)));
   EXPECT_THAT(err, HasSubstr("lvm-revert: note: I/O engine psync, queue depth 1\n"));
   ExpectOriginReverted();
   // Without -v, none of it.

@@ -293,7 +293,7 @@ TEST_F(LvmFormTest, UuidMismatchIsRefused) {
 }
 
 TEST_F(LvmFormTest, ChunkSizeMismatchIsRefused) {
-  dm_.devices["vg-snap"].table[0].params = DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 16";
+  dm_.devices["vg-snap"].table[0].params = MajorMinor(Dev(1)) + " " + MajorMinor(Dev(3)) + " P 16";
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
                          "says 8-sector chunks but the kernel's table says 16");
 }
