@@ -1,6 +1,7 @@
 #include "lvmext/lvm/lvm_topology.h"
 
 #include "lvmext/lvm/dm_table.h"
+#include "lvmext/lvm/preflight.h"
 #include "safety/device_number.h"
 
 namespace lvmrevert::lvmext {
@@ -32,12 +33,6 @@ StatusOr<DmTarget> OnlyTarget(DeviceMapper& dm, const std::string& name) {
                            std::to_string(table->size()) + " targets, expected one");
   }
   return table->front();
-}
-
-std::string MergeRefusal(const LvRef& snapshot, const LvRef& origin) {
-  return "a merge of " + snapshot.full() + " into " + origin.full() +
-         " is pending or running (lvconvert --merge): LVM completes it itself; lvm-revert "
-         "leaves a merging snapshot alone";
 }
 
 // The -real device under the snapshot-origin table `params` of t->origin.
@@ -143,7 +138,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   t.origin = *node;
   StatusOr<DmTarget> target = OnlyTarget(dm, t.origin.name);
   if (!target.ok()) return target.status();
-  if (target->type == "snapshot-merge") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+  if (target->type == "snapshot-merge") return MergePending(snapshot_ref.full(), origin_ref);
   if (target->type != "snapshot-origin") {
     return Status::Refused(origin_ref.full() + " is not a snapshot origin in the kernel (its "
                            "table is " + target->type + ")");
@@ -157,7 +152,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
   t.snapshot = *node;
   target = OnlyTarget(dm, t.snapshot.name);
   if (!target.ok()) return target.status();
-  if (target->type == "error") return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+  if (target->type == "error") return MergePending(snapshot_ref.full(), origin_ref);
   if (target->type != "snapshot") {
     return Status::Refused(snapshot_ref.full() + " is not an old-style snapshot in the kernel "
                            "(its table is " + target->type + ")")
@@ -199,7 +194,7 @@ StatusOr<SnapshotTopology> ResolveTopology(DeviceMapper& dm, const LvmView& view
                              "saved chunks are incomplete and cannot be reverted")
           .WithReason(RefusalReason::kSnapshotInvalid);
     }
-    if (st->merge_failed) return Status::Refused(MergeRefusal(snapshot_ref, origin_ref)).WithReason(RefusalReason::kMergePending);
+    if (st->merge_failed) return MergePending(snapshot_ref.full(), origin_ref);
   }
 
   Status sib = AddSiblings(dm, view, origin, snapshot.name, &t);
