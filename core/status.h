@@ -25,7 +25,9 @@ enum class StatusCode {
 // refusal that may pass, but gives up on one that will hold at every boot.
 enum class RefusalReason {
   kUnspecified,
-  kInUse,                   // open, mounted or held by someone else
+  kInUse,                   // mounted, a swap, held, or opened exclusively by someone else
+  kDeviceOpen,              // opened by someone else (device-mapper's open count), perhaps
+                            // only for a moment, as udev's probe after a change event does
   kSnapshotInvalid,         // the kernel dropped the snapshot (it overflowed)
   kMergePending,            // LVM merges the snapshot itself
   kUnsupportedSnapshot,     // not an old-style snapshot (thin, ...)
