@@ -40,6 +40,7 @@ bool IsLastingRefusal(RefusalReason reason) {
       return true;
     case RefusalReason::kUnspecified:
     case RefusalReason::kInUse:
+    case RefusalReason::kDeviceOpen:
       return false;
   }
   return false;

@@ -25,7 +25,9 @@ enum class StatusCode {
 // refusal that may pass, but gives up on one that will hold at every boot.
 enum class RefusalReason {
   kUnspecified,
-  kInUse,                   // open, mounted or held by someone else
+  kInUse,                   // mounted, a swap, held, or opened exclusively by someone else
+  kDeviceOpen,              // opened by someone else (device-mapper's open count), perhaps
+                            // only for a moment, as udev's probe after a change event does
   kSnapshotInvalid,         // the kernel dropped the snapshot (it overflowed)
   kMergePending,            // LVM merges the snapshot itself
   kUnsupportedSnapshot,     // not an old-style snapshot (thin, ...)
@@ -43,24 +45,12 @@ class [[nodiscard]] Status {
   Status() = default;
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string message) {
-    return Status(StatusCode::kInvalidArgument, std::move(message));
-  }
-  static Status NotFound(std::string message) {
-    return Status(StatusCode::kNotFound, std::move(message));
-  }
-  static Status Corruption(std::string message) {
-    return Status(StatusCode::kCorruption, std::move(message));
-  }
-  static Status Refused(std::string message) {
-    return Status(StatusCode::kRefused, std::move(message));
-  }
-  static Status IOError(std::string message) {
-    return Status(StatusCode::kIOError, std::move(message));
-  }
-  static Status Incomplete(std::string message) {
-    return Status(StatusCode::kIncomplete, std::move(message));
-  }
+  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+  static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
+  static Status Refused(std::string m) { return {StatusCode::kRefused, std::move(m)}; }
+  static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
+  static Status Incomplete(std::string m) { return {StatusCode::kIncomplete, std::move(m)}; }
   // "<context>: <strerror(errno_value)>", as kIOError.
   static Status FromErrno(int errno_value, const std::string& context);
 

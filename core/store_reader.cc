@@ -71,23 +71,26 @@ struct WalkLimits {
 
 Status ValidateEntry(const WalkLimits& limits, uint64_t area, uint64_t index,
                      const DiskException& e) {
+  // "area A entry I: FIELD N WHY"
+  const auto bad = [&](const char* field, uint64_t chunk, const std::string& why) {
+    return Status::Corruption(Where(area, index) + ": " + field + " " + std::to_string(chunk) +
+                              " " + why);
+  };
   if (e.new_chunk >= store::kChunkNumberLimit) {
-    return Status::Corruption(Where(area, index) + ": new_chunk " + std::to_string(e.new_chunk) +
-                              " is not a valid chunk number (not below 2^56)");
+    return bad("new_chunk", e.new_chunk, "is not a valid chunk number (not below 2^56)");
   }
   if (e.new_chunk >= limits.store_chunks) {
-    return Status::Corruption(Where(area, index) + ": new_chunk " + std::to_string(e.new_chunk) +
-                              " lies past the end of the store (" +
-                              std::to_string(limits.store_chunks) + " chunks)");
+    return bad("new_chunk", e.new_chunk,
+               "lies past the end of the store (" + std::to_string(limits.store_chunks) +
+                   " chunks)");
   }
   if (limits.geometry.IsMetadataChunk(e.new_chunk)) {
-    return Status::Corruption(Where(area, index) + ": new_chunk " + std::to_string(e.new_chunk) +
-                              " is a metadata chunk, not a data chunk");
+    return bad("new_chunk", e.new_chunk, "is a metadata chunk, not a data chunk");
   }
   if (e.old_chunk >= limits.origin_chunks) {
-    return Status::Corruption(Where(area, index) + ": old_chunk " + std::to_string(e.old_chunk) +
-                              " lies past the end of the origin (" +
-                              std::to_string(limits.origin_chunks) + " chunks)");
+    return bad("old_chunk", e.old_chunk,
+               "lies past the end of the origin (" + std::to_string(limits.origin_chunks) +
+                   " chunks)");
   }
   return Status::Ok();
 }

@@ -131,7 +131,7 @@ Status CheckOpenCount(const std::string& role, const std::string& label, int ope
                            std::to_string(open_count) + ", expected " +
                            std::to_string(explained) +
                            "): close whatever uses it first (see fuser -vm, lsof)")
-        .WithReason(RefusalReason::kInUse);
+        .WithReason(RefusalReason::kDeviceOpen);
   }
   return Status::Ok();
 }

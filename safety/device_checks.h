@@ -33,7 +33,8 @@ Status CheckNotInUse(SystemView& view, const std::string& role, const std::strin
 Status CheckNoAliases(SystemView& view, const DeviceFile& origin, const DeviceFile& store);
 
 // Refuses a device opened more often than `explained` (the opens that the
-// device-mapper stack itself accounts for, plus our own).
+// device-mapper stack itself accounts for, plus our own), with
+// RefusalReason::kDeviceOpen: an open may be brief, where a mount is not.
 Status CheckOpenCount(const std::string& role, const std::string& label, int open_count,
                       int explained);
 

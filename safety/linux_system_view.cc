@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/unique_fd.h"
+#include "safety/device_number.h"
 #include "safety/system_view.h"
 
 namespace lvmrevert::safety {
@@ -94,7 +95,7 @@ StatusOr<std::optional<FileIdentity>> LoopBacking(const std::string& node, dev_t
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || st.st_rdev != rdev) {
     return Status::Refused("cannot ask " + node + " what it is bound to: it is not loop device " +
-                           std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev)));
+                           MajorMinor(rdev));
   }
   loop_info64 info {};
   if (::ioctl(fd, LOOP_GET_STATUS64, &info) != 0) {
@@ -147,8 +148,7 @@ StatusOr<std::vector<LoopDevice>> LinuxSystemView::LoopDevices() {
 
 StatusOr<std::vector<std::string>> LinuxSystemView::HoldersOf(dev_t rdev) {
   std::vector<std::string> holders;
-  const std::string dir_path = "/sys/dev/block/" + std::to_string(major(rdev)) + ":" +
-                               std::to_string(minor(rdev)) + "/holders";
+  const std::string dir_path = "/sys/dev/block/" + MajorMinor(rdev) + "/holders";
   std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(dir_path.c_str()), ::closedir);
   if (!dir) {
     if (errno == ENOENT) return holders;
@@ -185,8 +185,7 @@ std::optional<FilesystemInfo> LinuxSystemView::ProbeFilesystem(const std::string
 
 std::string LinuxSystemView::KernelName(dev_t rdev) {
   char target[256];
-  const std::string link =
-      "/sys/dev/block/" + std::to_string(major(rdev)) + ":" + std::to_string(minor(rdev));
+  const std::string link = "/sys/dev/block/" + MajorMinor(rdev);
   const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
   if (n <= 0) return "";
   const std::string path(target, static_cast<size_t>(n));

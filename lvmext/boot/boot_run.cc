@@ -169,8 +169,9 @@ class BootRun {
     Report result = RevertCaptured(r);
     // udev's blkid probe opens a device briefly after each change event; a
     // revert that met it sees an open count. Once more, after udev is done.
+    // (A mount, a swap or a holder does not go away by waiting.)
     if (result.status.code() == StatusCode::kRefused &&
-        result.status.reason() == RefusalReason::kInUse) {
+        result.status.reason() == RefusalReason::kDeviceOpen) {
       Settle();
       ::sleep(1);
       result = RevertCaptured(r);

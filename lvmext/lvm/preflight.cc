@@ -40,17 +40,18 @@ Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const Lv
     for (const LvRecord* s : view.SnapshotsOf(origin.name)) {
       if (s->merging || s->volume_type() == 'S') merging = ref.vg + "/" + s->name;
     }
-    return Status::Refused(MergePendingMessage(merging, ref)).WithReason(RefusalReason::kMergePending);
+    return MergePending(merging, ref);
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-std::string MergePendingMessage(const std::string& what, const LvRef& origin) {
-  return "a merge of " + what + " into " + origin.full() +
-         " is pending or running (lvconvert --merge): LVM completes it itself; lvm-revert "
-         "leaves a merging volume alone";
+Status MergePending(const std::string& what, const LvRef& origin) {
+  return Status::Refused("a merge of " + what + " into " + origin.full() +
+                         " is pending or running (lvconvert --merge): LVM completes it itself; "
+                         "lvm-revert leaves a merging volume alone")
+      .WithReason(RefusalReason::kMergePending);
 }
 
 StatusOr<LvRef> InferOrigin(const LvmView& view, const LvRef& snapshot) {
@@ -88,8 +89,7 @@ Status CheckPairState(const LvmView& view, const LvRef& origin, const LvRef& sna
   Status s = CheckWritableOrigin(view, **origin_lv, origin);
   if (!s.ok()) return s;
   if (snap.merging || snap.volume_type() == 'S') {
-    return Status::Refused(MergePendingMessage(snapshot.full(), origin))
-        .WithReason(RefusalReason::kMergePending);
+    return MergePending(snapshot.full(), origin);
   }
   return Status::Ok();
 }

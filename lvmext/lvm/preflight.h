@@ -34,8 +34,9 @@ Status CheckRestoreState(const LvmView& view, const LvRef& origin);
 Status CheckOpenCounts(const SnapshotTopology& topo, const LvRef& origin, const LvRef& snapshot,
                        bool restoring);
 
-// "a merge of WHAT into ORIGIN is pending or running (lvconvert --merge): ..."
-// Said the same way for every merge found.
-std::string MergePendingMessage(const std::string& what, const LvRef& origin);
+// The refusal of every merge found, in LVM's metadata or in the kernel:
+// "a merge of WHAT into ORIGIN is pending or running (lvconvert --merge): ...",
+// kRefused with RefusalReason::kMergePending.
+Status MergePending(const std::string& what, const LvRef& origin);
 
 }  // namespace lvmrevert::lvmext

@@ -79,9 +79,12 @@ class FakeLvmTools final : public lvmext::LvmTools {
   std::string default_dir;  // empty: the configured one
   int reports = 0;
   int configs = 0;
+  // Called with the count as each ReportVg starts: one a run of the LVM form.
+  std::function<void(int)> on_report_vg;
 
   StatusOr<std::string> ReportVg(const std::string& vg) override {
     ++reports;
+    if (on_report_vg) on_report_vg(reports);
     if (vg_missing) return Status::NotFound("volume group " + vg + " not found");
     return lvs_json;
   }

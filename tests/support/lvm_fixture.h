@@ -9,33 +9,24 @@
 
 #include <algorithm>
 #include <csignal>
+#include <deque>
 #include <sstream>
 
 #include "core/psync_engine.h"
 #include "lvmext/cli/exit_status.h"
-#include "lvmext/command.h"
-#include "tests/support/store_builder.h"
-#include "tests/support/temp_dir.h"
+#include "safety/device_number.h"
+#include "tests/support/command_fixture.h"
 #include "tests/support/fake_device_mapper.h"
 #include "tests/support/fake_engine.h"
-#include "tests/support/fake_system_view.h"
 
 namespace lvmrevert::lvmext::testing_lvm {
 
-using ::testing::HasSubstr;
+using namespace testing_command;  // NOLINT: the command's plumbing, kChunk, kOriginChunks
+using lvmrevert::safety::MajorMinor;
 using lvmrevert::testing::FakeDeviceMapper;
 using lvmrevert::testing::FakeDmDevice;
 using lvmrevert::testing::FakeLvmTools;
-using lvmrevert::testing::FakeSystemView;
-using lvmrevert::testing::FillChunk;
-using lvmrevert::testing::kSnapshotDataSeed;
-using lvmrevert::testing::ReadFile;
-using lvmrevert::testing::StoreBuilder;
-using lvmrevert::testing::TempDir;
-using lvmrevert::testing::WriteFile;
 
-constexpr uint64_t kChunk = 4096;
-constexpr uint64_t kOriginChunks = 64;
 constexpr const char* kVgUuid = "AAAAAA-bbbb-CCCC-dddd-EEEE-ffff-GGGGGG";
 
 struct LvSpec {
@@ -58,8 +49,6 @@ inline std::string LvsJson(const std::vector<LvSpec>& lvs) {
   return out + "              ]\n          }\n      ]\n  }\n";
 }
 
-inline std::string DevText(dev_t d) { return std::to_string(major(d)) + ":" + std::to_string(minor(d)); }
-
 class LvmFormTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -81,21 +70,15 @@ class LvmFormTest : public ::testing::Test {
     snap.SetStoreChunks(64);
     snap_store_ = snap;
     WriteFile(Path("vg-snap-cow"), snap.Build());
-    origin_.resize(kOriginChunks * kChunk);
-    for (uint64_t c = 0; c < kOriginChunks; ++c) {
-      FillChunk(9, c, std::span(origin_).subspan(c * kChunk, kChunk));
-    }
+    origin_ = PatternImage(9, kOriginChunks * kChunk, kChunk);
     WriteFile(Path("vg-lv"), origin_);
     WriteFile(Path("vg-snap"), origin_);
-    expected_ = origin_;
-    for (const auto& e : snap.entries()) {
-      FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
-    }
+    expected_ = RevertedImage(origin_, snap);
 
-    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", DevText(Dev(1)));
+    AddDevice("vg-lv", 0, "LVM-" + Uuid("LVLVLV-1111"), 0, "snapshot-origin", MajorMinor(Dev(1)));
     AddDevice("vg-lv-real", 1, "LVM-" + Uuid("LVLVLV-1111") + "-real", 2, "linear", "254:0 2048");
     AddDevice("vg-snap", 2, "LVM-" + Uuid("SNSNSN-2222"), 0, "snapshot",
-              DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 8");
+              MajorMinor(Dev(1)) + " " + MajorMinor(Dev(3)) + " P 8");
     dm_.devices["vg-snap"].status = {{0, kOriginChunks * 8, "snapshot", "56/512 16"}};
     AddDevice("vg-snap-cow", 3, "LVM-" + Uuid("SNSNSN-2222") + "-cow", 1, "linear", "254:0 9999");
   }
@@ -144,24 +127,16 @@ class LvmFormTest : public ::testing::Test {
     WriteFile(Path("vg-sib-cow"), sib.Build());
     WriteFile(Path("vg-sib"), origin_);
     AddDevice("vg-sib", 4, "LVM-" + Uuid("SIBSIB-3333"), 0, "snapshot",
-              DevText(Dev(1)) + " " + DevText(Dev(5)) + " P 8");
+              MajorMinor(Dev(1)) + " " + MajorMinor(Dev(5)) + " P 8");
     AddDevice("vg-sib-cow", 5, "LVM-" + Uuid("SIBSIB-3333") + "-cow", 1, "linear", "254:0 1");
     dm_.devices["vg-lv-real"].info.open_count += 1;
   }
 
   int Run(std::vector<std::string> args) {
     lvm_.lvs_json = LvsJson(lvs_);
-    args.insert(args.begin(), "lvm-revert");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
     out_.str("");
     err_.str("");
-    Console console{out_, err_, stdin_is_terminal_, false, [this]() -> std::optional<std::string> {
-                      if (answers_.empty()) return std::nullopt;
-                      std::string a = answers_.front();
-                      answers_.erase(answers_.begin());
-                      return a;
-                    },
+    Console console{out_, err_, stdin_is_terminal_, false, [this] { return NextAnswer(answers_); },
                     nullptr, nullptr};
     Environment env{view_,
                     [this](EngineKind, unsigned) -> StatusOr<EngineChoice> {
@@ -172,7 +147,7 @@ class LvmFormTest : public ::testing::Test {
                     boot_image_, dir_.File("cmdline"), dir_.File("run")};
     env.is_root = [this] { return is_root_; };
     env.lvm_run_dir = dir_.File("lvm-run");
-    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
+    return RunCommand(std::move(args), console, env);
   }
 
   void ExpectRefusedUnchanged(const std::vector<std::string>& args, const std::string& message) {
@@ -198,7 +173,7 @@ class LvmFormTest : public ::testing::Test {
   std::ostringstream err_;
   bool stdin_is_terminal_ = false;
   bool is_root_ = true;
-  std::vector<std::string> answers_;
+  std::deque<std::string> answers_;
   BootImage* boot_image_ = nullptr;
 };
 

@@ -28,6 +28,23 @@ void FillChunk(uint64_t seed, uint64_t origin_chunk, std::span<std::byte> out) {
   for (; i < out.size(); ++i) out[i] = static_cast<std::byte>(SplitMix64(state));
 }
 
+std::vector<std::byte> PatternImage(uint64_t seed, uint64_t bytes, uint64_t chunk_bytes) {
+  std::vector<std::byte> image(bytes);
+  for (uint64_t c = 0; c * chunk_bytes < bytes; ++c) {
+    const uint64_t length = std::min(chunk_bytes, bytes - c * chunk_bytes);
+    FillChunk(seed, c, std::span(image).subspan(c * chunk_bytes, length));
+  }
+  return image;
+}
+
+std::vector<std::byte> RevertedImage(std::vector<std::byte> origin, const StoreBuilder& store) {
+  const uint64_t chunk = store.chunk_size_bytes();
+  for (const store::DiskException& e : store.entries()) {
+    FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(origin).subspan(e.old_chunk * chunk, chunk));
+  }
+  return origin;
+}
+
 StoreBuilder::StoreBuilder(uint32_t chunk_size_sectors)
     : geometry_(chunk_size_sectors),
       header_{store::kSnapMagic, 1, store::kDiskVersion, chunk_size_sectors} {}

@@ -64,4 +64,13 @@ inline constexpr uint64_t kSnapshotDataSeed = 0x5eed;
 // for origin_chunk, under `seed`.
 void FillChunk(uint64_t seed, uint64_t origin_chunk, std::span<std::byte> out);
 
+// An image of `bytes` bytes in chunks of `chunk_bytes`, chunk c filled by
+// FillChunk(seed, c); the last chunk is partial when `bytes` is not a
+// multiple of the chunk size.
+std::vector<std::byte> PatternImage(uint64_t seed, uint64_t bytes, uint64_t chunk_bytes);
+
+// `origin` as a revert to `store` leaves it: every chunk the store saved
+// holds the snapshot's data (kSnapshotDataSeed).
+std::vector<std::byte> RevertedImage(std::vector<std::byte> origin, const StoreBuilder& store);
+
 }  // namespace lvmrevert::testing

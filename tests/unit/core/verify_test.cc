@@ -20,9 +20,7 @@ namespace lvmrevert {
 namespace {
 
 using ::testing::HasSubstr;
-using lvmrevert::testing::FillChunk;
-using lvmrevert::testing::kSnapshotDataSeed;
-using lvmrevert::testing::ReadFile;
+using lvmrevert::testing::PatternImage;
 using lvmrevert::testing::StoreBuilder;
 using lvmrevert::testing::TempDir;
 using lvmrevert::testing::WriteFile;
@@ -35,10 +33,7 @@ class BackupStoreTest : public ::testing::TestWithParam<uint64_t> {
   // bytes: a partial last chunk when it is not 0.
   void SetUp() override {
     origin_bytes_ = 300 * kChunk + GetParam();
-    origin_.resize(origin_bytes_);
-    for (uint64_t c = 0; c * kChunk < origin_bytes_; ++c) {
-      FillChunk(7, c, std::span(origin_).subspan(c * kChunk, std::min(kChunk, origin_bytes_ - c * kChunk)));
-    }
+    origin_ = PatternImage(7, origin_bytes_, kChunk);
     for (uint64_t c = 0; c < 300; c += 1 + c % 3) chunks_.push_back(c);
     if (GetParam() != 0) chunks_.push_back(300);  // the partial one
     ExceptionList list;
@@ -101,8 +96,7 @@ class VerifyTest : public ::testing::Test {
     StoreBuilder b(8);
     for (uint64_t c : {1, 2, 3, 10, 20}) b.Add(c);
     store_bytes_ = b.Build();
-    origin_.resize(32 * kChunk);
-    for (uint64_t c = 0; c < 32; ++c) FillChunk(3, c, std::span(origin_).subspan(c * kChunk, kChunk));
+    origin_ = PatternImage(3, 32 * kChunk, kChunk);
     MemoryChunkSource src(store_bytes_);
     StatusOr<ExceptionStore> s = ReadExceptionStore(src, {origin_.size()});
     ASSERT_TRUE(s.ok());

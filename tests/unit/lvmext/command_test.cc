@@ -20,30 +20,19 @@
 #include "core/psync_engine.h"
 #include "core/uring_engine.h"
 #include "lvmext/cli/exit_status.h"
-#include "tests/support/json_output.h"
-#include "tests/support/store_builder.h"
-#include "tests/support/temp_dir.h"
+#include "safety/device_number.h"
+#include "tests/support/command_fixture.h"
 #include "tests/support/fake_engine.h"
-#include "tests/support/fake_system_view.h"
+#include "tests/support/json_output.h"
 
 namespace lvmrevert::lvmext {
 namespace {
 
-using ::testing::HasSubstr;
+using namespace testing_command;  // NOLINT: the fixture and its helpers
 using ::testing::Not;
 using ::testing::StartsWith;
-using lvmrevert::testing::FakeSystemView;
-using lvmrevert::testing::FillChunk;
-using lvmrevert::testing::kSnapshotDataSeed;
-using lvmrevert::testing::ReadFile;
-using lvmrevert::testing::StoreBuilder;
-using lvmrevert::testing::TempDir;
 using lvmrevert::testing::FailingWriteEngine;
 using lvmrevert::testing::ThrowingEngine;
-using lvmrevert::testing::WriteFile;
-
-constexpr uint64_t kChunk = 4096;
-constexpr uint64_t kOriginChunks = 64;
 
 // psync, but after the flush one byte of the origin is changed behind the
 // copier's back, as a write that did not stick would leave it.
@@ -79,75 +68,39 @@ class FailingBuffer final : public std::streambuf {
   std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
 };
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing_command::OfflineFormTest {
  protected:
-  void SetUp() override {
-    cow_path_ = dir_.File("cow.img");
-    origin_path_ = dir_.File("origin.img");
-    StoreBuilder builder(8);
-    for (uint64_t c : {5, 6, 7, 30, 2, 63}) builder.Add(c);
-    builder_ = builder;
-    WriteStore(builder_);
-    origin_.resize(kOriginChunks * kChunk);
-    for (uint64_t c = 0; c < kOriginChunks; ++c) {
-      FillChunk(1, c, std::span(origin_).subspan(c * kChunk, kChunk));
-    }
-    WriteFile(origin_path_, origin_);
-    expected_ = origin_;
-    for (const auto& e : builder_.entries()) {
-      FillChunk(kSnapshotDataSeed, e.old_chunk, std::span(expected_).subspan(e.old_chunk * kChunk, kChunk));
-    }
-  }
-
-  void WriteStore(const StoreBuilder& b) { WriteFile(cow_path_, b.Build()); }
-
-  int Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "lvm-revert");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    out_.str("");
-    err_.str("");
+  // Each run starts with an output stream that has not failed yet.
+  Console MakeConsole() override {
     failing_.clear();
-    Console console{out_fails_ ? failing_ : out_, err_fails_ ? failing_ : err_, stdin_is_terminal_,
-                    stderr_is_terminal_,
-                    [this]() -> std::optional<std::string> {
-                      // Ctrl-C at the prompt: the signal ends the read.
-                      if (interrupt_at_prompt_) std::raise(SIGINT);
-                      if (answers_.empty()) return std::nullopt;
-                      std::string a = answers_.front();
-                      answers_.pop_front();
-                      return a;
-                    },
-                    nullptr, nullptr};
-    Environment env{view_,
-                    [this](EngineKind kind, unsigned depth) -> StatusOr<EngineChoice> {
-                      if (uring_unavailable_ && kind != EngineKind::kPsync) {
-                        if (kind == EngineKind::kUring) {
-                          return Status::Refused("io_uring is not available: io_uring_queue_init: Operation not permitted");
-                        }
-                        return EngineChoice{std::make_unique<PsyncEngine>(),
-                                            "io_uring is not available (io_uring_queue_init: Operation not permitted); using psync"};
-                      }
-                      if (corrupt_at_) {
-                        return EngineChoice{std::make_unique<CorruptAfterFlushEngine>(*corrupt_at_), ""};
-                      }
-                      if (throw_on_) {
-                        return EngineChoice{std::make_unique<ThrowingEngine>(*throw_on_), ""};
-                      }
-                      if (fail_write_nth_ >= 0) {
-                        return EngineChoice{std::make_unique<FailingWriteEngine>(fail_write_nth_), ""};
-                      }
-                      return MakeEngine(kind, depth);
-                    },
-                    nullptr, nullptr, DmDevicePath};
-    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
+    return Console{out_fails_ ? failing_ : out_, err_fails_ ? failing_ : err_, stdin_is_terminal_,
+                   stderr_is_terminal_,
+                   [this]() -> std::optional<std::string> {
+                     // Ctrl-C at the prompt: the signal ends the read.
+                     if (interrupt_at_prompt_) std::raise(SIGINT);
+                     return NextAnswer(answers_);
+                   },
+                   nullptr, nullptr};
   }
 
-  std::vector<std::string> Paths() { return {"--cow", cow_path_, "--origin", origin_path_}; }
-  std::vector<std::string> Paths(std::initializer_list<std::string> more) {
-    auto v = Paths();
-    v.insert(v.end(), more);
-    return v;
+  StatusOr<EngineChoice> ChooseEngine(EngineKind kind, unsigned depth) override {
+    if (uring_unavailable_ && kind != EngineKind::kPsync) {
+      if (kind == EngineKind::kUring) {
+        return Status::Refused("io_uring is not available: io_uring_queue_init: Operation not permitted");
+      }
+      return EngineChoice{std::make_unique<PsyncEngine>(),
+                          "io_uring is not available (io_uring_queue_init: Operation not permitted); using psync"};
+    }
+    if (corrupt_at_) {
+      return EngineChoice{std::make_unique<CorruptAfterFlushEngine>(*corrupt_at_), ""};
+    }
+    if (throw_on_) {
+      return EngineChoice{std::make_unique<ThrowingEngine>(*throw_on_), ""};
+    }
+    if (fail_write_nth_ >= 0) {
+      return EngineChoice{std::make_unique<FailingWriteEngine>(fail_write_nth_), ""};
+    }
+    return MakeEngine(kind, depth);
   }
 
   // Pretends loop device `name` is bound to `file` (by its device and inode).
@@ -158,18 +111,6 @@ class CliTest : public ::testing::Test {
                            FileIdentity::File(st.st_dev, st.st_ino), file});
   }
 
-  void ExpectOriginUnchanged() { EXPECT_EQ(ReadFile(origin_path_), origin_); }
-  void ExpectOriginReverted() { EXPECT_EQ(ReadFile(origin_path_), expected_); }
-
-  TempDir dir_;
-  std::string cow_path_;
-  std::string origin_path_;
-  StoreBuilder builder_{8};
-  std::vector<std::byte> origin_;
-  std::vector<std::byte> expected_;
-  FakeSystemView view_;
-  std::ostringstream out_;
-  std::ostringstream err_;
   bool stdin_is_terminal_ = false;
   bool stderr_is_terminal_ = false;
   std::deque<std::string> answers_;
@@ -295,17 +236,14 @@ TEST_F(CliTest, VerboseNamesEngineQueueDepthDirectIoAndDeviceNumbers) {
   struct stat origin_st {}, cow_st {};
   ASSERT_EQ(::stat(origin_path_.c_str(), &origin_st), 0);
   ASSERT_EQ(::stat(cow_path_.c_str(), &cow_st), 0);
-  const auto numbers = [](dev_t d) {
-    return std::to_string(major(d)) + ":" + std::to_string(minor(d));
-  };
   const std::string err = err_.str();
   // tmpfs refuses O_DIRECT, other filesystems take it: either is reported.
   EXPECT_THAT(err, ::testing::ContainsRegex(
                        "lvm-revert: note: origin " + origin_path_ + ": file, inode " +
-                       std::to_string(origin_st.st_ino) + " on device " + numbers(origin_st.st_dev) +
+                       std::to_string(origin_st.st_ino) + " on device " + safety::MajorMinor(origin_st.st_dev) +
                        ", 262144 bytes, O_DIRECT (on|off)"));
   EXPECT_THAT(err, HasSubstr("lvm-revert: note: store " + cow_path_ + ": file, inode " +
-                             std::to_string(cow_st.st_ino) + " on device " + numbers(cow_st.st_dev)));
+                             std::to_string(cow_st.st_ino) + " on device " + safety::MajorMinor(cow_st.st_dev)));
   EXPECT_THAT(err, HasSubstr("lvm-revert: note: I/O engine psync, queue depth 1\n"));
   ExpectOriginReverted();
   // Without -v, none of it.

@@ -42,6 +42,36 @@ TEST(DeviceChecksTest, UnreadableMountTableIsAnErrorNotAPass) {
   EXPECT_EQ(s.message(), "checking whether /dev/vg/lv is mounted: mountinfo unreadable");
 }
 
+// An open count may pass (udev's probe opens a device for a moment); a mount,
+// a swap or a holder does not. The boot run retries by this reason.
+TEST(DeviceChecksTest, AnOpenCountAboveTheExpectedIsRefusedAsDeviceOpen) {
+  const Status s = CheckOpenCount("origin", "vg/lv", 1, 0);
+  EXPECT_EQ(s.code(), StatusCode::kRefused);
+  EXPECT_EQ(s.reason(), RefusalReason::kDeviceOpen);
+  EXPECT_EQ(s.message(), "origin vg/lv is open (open count 1, expected 0): close whatever uses "
+                         "it first (see fuser -vm, lsof)");
+  EXPECT_FALSE(IsLastingRefusal(s.reason()));
+}
+
+TEST(DeviceChecksTest, AnOpenCountTheStackExplainsPasses) {
+  EXPECT_TRUE(CheckOpenCount("origin data device", "vg-lv-real", 2, 2).ok());
+  EXPECT_TRUE(CheckOpenCount("snapshot", "vg/snap", 0, 0).ok());
+}
+
+TEST(DeviceChecksTest, MountsSwapsAndHoldersAreInUseNotDeviceOpen) {
+  FakeSystemView view;
+  view.mounts_by_path["/dev/vg/lv"] = {"/srv"};
+  view.swaps = {"/dev/vg/swap"};
+  view.holders[7] = {"dm-9"};
+  for (const Status& s : {CheckNotMountedOrSwap(view, "origin", "/dev/vg/lv", 0),
+                          CheckNotMountedOrSwap(view, "origin", "/dev/vg/swap", 0),
+                          CheckNoHolders(view, "origin", "vg/lv", 7)}) {
+    EXPECT_EQ(s.code(), StatusCode::kRefused) << s.message();
+    EXPECT_EQ(s.reason(), RefusalReason::kInUse) << s.message();
+    EXPECT_FALSE(IsLastingRefusal(s.reason()));
+  }
+}
+
 // --- other names for one file ---------------------------------------------------
 
 DeviceFile Image(const std::string& path, dev_t dev, ino_t ino) {

@@ -24,9 +24,7 @@
 #include "core/psync_engine.h"
 #include "lvmext/cli/exit_status.h"
 #include "lvmext/command.h"
-#include "tests/support/store_builder.h"
-#include "tests/support/temp_dir.h"
-#include "tests/support/fake_system_view.h"
+#include "tests/support/command_fixture.h"
 #include "tests/support/fake_engine.h"
 #include "tests/support/json_output.h"
 #include "tests/support/lvm_fixture.h"
@@ -34,13 +32,8 @@
 namespace lvmrevert::lvmext {
 namespace {
 
-using ::testing::HasSubstr;
+using namespace testing_command;  // NOLINT: the fixture and its helpers
 using ::testing::StartsWith;
-using lvmrevert::testing::FakeSystemView;
-using lvmrevert::testing::FillChunk;
-using lvmrevert::testing::StoreBuilder;
-using lvmrevert::testing::TempDir;
-using lvmrevert::testing::WriteFile;
 using ordered_json = nlohmann::ordered_json;
 using Type = nlohmann::json::value_t;
 
@@ -471,46 +464,13 @@ TEST(JsonSchemaManPageTest, TheComparisonFindsEachKindOfDifference) {
 
 // --- the offline form on image files ---------------------------------------------------
 
-constexpr uint64_t kChunk = 4096;
-constexpr uint64_t kOriginChunks = 64;
-
-class JsonSchemaOfflineTest : public ::testing::Test {
+class JsonSchemaOfflineTest : public testing_command::OfflineFormTest {
  protected:
-  void SetUp() override {
-    cow_path_ = dir_.File("cow.img");
-    origin_path_ = dir_.File("origin.img");
-    for (uint64_t c : {5, 6, 7, 30, 2, 63}) builder_.Add(c);  // 4 runs, 6 chunks
-    WriteFile(cow_path_, builder_.Build());
-    std::vector<std::byte> origin(kOriginChunks * kChunk);
-    for (uint64_t c = 0; c < kOriginChunks; ++c) {
-      FillChunk(1, c, std::span(origin).subspan(c * kChunk, kChunk));
+  StatusOr<EngineChoice> ChooseEngine(EngineKind kind, unsigned depth) override {
+    if (fail_first_write_) {
+      return EngineChoice{std::make_unique<lvmrevert::testing::FailingWriteEngine>(0), ""};
     }
-    WriteFile(origin_path_, origin);
-  }
-
-  int Run(std::vector<std::string> args) {
-    args.insert(args.begin(), "lvm-revert");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    out_.str("");
-    err_.str("");
-    Console console{out_, err_, false, false, [] { return std::optional<std::string>(); },
-                    nullptr, nullptr};
-    Environment env{view_,
-                    [this](EngineKind kind, unsigned depth) -> StatusOr<EngineChoice> {
-                      if (fail_first_write_) {
-                        return EngineChoice{std::make_unique<lvmrevert::testing::FailingWriteEngine>(0), ""};
-                      }
-                      return MakeEngine(kind, depth);
-                    },
-                    nullptr, nullptr, DmDevicePath};
-    return RunLvmRevert(static_cast<int>(argv.size()), argv.data(), console, env);
-  }
-
-  std::vector<std::string> Paths(std::initializer_list<std::string> more) {
-    std::vector<std::string> v = {"--cow", cow_path_, "--origin", origin_path_};
-    v.insert(v.end(), more);
-    return v;
+    return MakeEngine(kind, depth);
   }
 
   // What the store in SetUp gives once it was read.
@@ -538,13 +498,6 @@ class JsonSchemaOfflineTest : public ::testing::Test {
     EXPECT_EQ(j["scheduled_reverts"], nullptr);
   }
 
-  TempDir dir_;
-  std::string cow_path_;
-  std::string origin_path_;
-  StoreBuilder builder_{8};
-  FakeSystemView view_;
-  std::ostringstream out_;
-  std::ostringstream err_;
   bool fail_first_write_ = false;
 };
 

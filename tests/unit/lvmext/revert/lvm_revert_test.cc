@@ -207,6 +207,23 @@ TEST_F(LvmFormTest, MergeRunningInTheKernelIsRefused) {
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "pending or running");
 }
 
+// A merge found in the kernel (the origin's table, the snapshot's error
+// table, a failed merge's status) is said as one found in LVM's metadata.
+TEST_F(LvmFormTest, MergesInTheKernelAreRefusedInTheMetadataSentence) {
+  const std::string sentence =
+      "lvm-revert: a merge of vg/snap into vg/lv is pending or running (lvconvert --merge): LVM "
+      "completes it itself; lvm-revert leaves a merging volume alone\n";
+  dm_.devices["vg-lv"].table[0].type = "snapshot-merge";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, sentence);
+  dm_.devices["vg-lv"].table[0].type = "snapshot-origin";
+  dm_.devices["vg-snap"].status[0].params = "Merge failed";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, sentence);
+  dm_.devices["vg-snap"].table[0].type = "error";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, sentence);
+  lvs_[1].attr = "Swi-XXs---";
+  ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, sentence);
+}
+
 TEST_F(LvmFormTest, InvalidSnapshotIsRefused) {
   dm_.devices["vg-snap"].status[0].params = "Invalid";
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"}, "snapshot vg/snap is invalid");
@@ -293,7 +310,7 @@ TEST_F(LvmFormTest, UuidMismatchIsRefused) {
 }
 
 TEST_F(LvmFormTest, ChunkSizeMismatchIsRefused) {
-  dm_.devices["vg-snap"].table[0].params = DevText(Dev(1)) + " " + DevText(Dev(3)) + " P 16";
+  dm_.devices["vg-snap"].table[0].params = MajorMinor(Dev(1)) + " " + MajorMinor(Dev(3)) + " P 16";
   ExpectRefusedUnchanged({"-y", "vg/lv", "vg/snap"},
                          "says 8-sector chunks but the kernel's table says 16");
 }
