@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -97,7 +98,7 @@ class BootRun {
  private:
   // A revert marked as started (kTagIncomplete): completed now, or the boot stops.
   void CompleteIncomplete(const ScheduledRevert& r) {
-    if (r.when == "incomplete-restore") {
+    if (r.when == kWhenIncompleteRestore) {
       Say(r.origin.full() + " is half-restored: a --restore from a backup file did not finish "
           "(tag " + kTagIncomplete + " on " + r.origin.full() + "), and it must not be mounted. "
           "Run it again: lvm-revert --restore FILE " + r.origin.full() +
@@ -262,7 +263,7 @@ class BootRun {
         next += "; this may pass, so " + r.snapshot.full() + " stays scheduled (" + r.when +
                 ") and the next boot tries again";
       } else {
-        Status s = env_.lvm->ChangeTags(r.snapshot, {kTagRefused}, {kTagNextBoot, kTagEveryBoot});
+        Status s = env_.lvm->ChangeTags(r.snapshot, {kTagRefused}, {std::begin(kBootTags), std::end(kBootTags)});
         next += s.ok() ? "; " + r.snapshot.full() + " is now tagged " + kTagRefused +
                              " (lvm-revert --list-scheduled; schedule it again once fixed)"
                        : "; tagging " + r.snapshot.full() + " " + kTagRefused + " failed (" +
@@ -284,7 +285,7 @@ class BootRun {
     o.verbosity = options_.verbosity;
     o.io_engine = options_.io_engine;
     o.queue_depth = options_.queue_depth;
-    if (r.when == "next-boot") o.consumes_tag = kTagNextBoot;
+    if (r.when == kWhenNextBoot) o.consumes_tag = kTagNextBoot;
     std::ostringstream out, err;
     Console captured{out, err, false, false, [] { return std::optional<std::string>(); },
                      nullptr, nullptr};

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "lvmext/cli/tags.h"
+
 namespace lvmrevert::lvmext {
 namespace {
 
@@ -39,7 +41,7 @@ bool ParsePairs(const std::string& value, std::vector<ScheduledRevert>* pairs) {
     StatusOr<LvRef> origin = ParseLvRef(item.substr(0, colon));
     StatusOr<LvRef> snapshot = ParseLvRef(item.substr(colon + 1));
     if (!origin.ok() || !snapshot.ok()) return false;
-    pairs->push_back({*origin, *snapshot, "command line"});
+    pairs->push_back({*origin, *snapshot, kWhenCommandLine});
   }
   return !value.empty() && value.back() != ',';
 }

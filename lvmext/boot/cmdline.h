@@ -18,7 +18,7 @@ struct BootCommandLine {
   State state = State::kOn;
   std::string switch_value;  // the word that turned it off, as given
   std::string why_invalid;   // the console's line for kInvalid
-  std::vector<ScheduledRevert> pairs;  // when = "command line"
+  std::vector<ScheduledRevert> pairs;  // when = kWhenCommandLine
 };
 
 // `text` is /proc/cmdline's content.

@@ -62,7 +62,8 @@ Status LvmMember::CheckNothingSuspended() const {
 Status LvmMember::OfferBoot(const Status& s) const {
   if (s.ok() || s.code() != StatusCode::kRefused) return s;
   return Status::Refused(s.message() + "; or revert it at the next boot, before it is mounted: "
-                         "lvm-revert --at-next-boot " + origin_.full() + " " + snapshot_.full());
+                         "lvm-revert --at-next-boot " + origin_.full() + " " + snapshot_.full())
+      .WithReason(s.reason());  // the boot's retry of a briefly open device goes by it
 }
 
 Status LvmMember::CheckNotInUse(safety::SystemView& view, const WarnFn& warn) const {

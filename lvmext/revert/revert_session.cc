@@ -1,7 +1,5 @@
 #include "lvmext/revert/revert_session.h"
 
-#include <sys/sysmacros.h>
-
 #include <chrono>
 
 #include "core/backup_store.h"
@@ -14,6 +12,7 @@
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/revert/progress.h"
 #include "safety/device_checks.h"
+#include "safety/device_number.h"
 
 namespace lvmrevert::lvmext {
 
@@ -268,8 +267,7 @@ void RevertSession::Warn(const std::string& line) {
 namespace {
 
 std::string DeviceNumbers(const DeviceFile& file) {
-  const dev_t dev = file.is_block_device ? file.rdev : file.dev;
-  return std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  return safety::MajorMinor(file.is_block_device ? file.rdev : file.dev);
 }
 
 std::string Described(const char* role, const DeviceFile& file) {

@@ -460,6 +460,20 @@ TEST_F(BootScheduleTest, AnOpenCountAtBootIsTriedOnceMore) {
   EXPECT_THAT(Log(), HasSubstr("== exit 0\n"));
 }
 
+// The origin's refusal carries the advice to revert at boot, and still the
+// reason that makes the boot try once more.
+TEST_F(BootScheduleTest, AnOpenOriginAtBootIsTriedOnceMore) {
+  Tag("lvm_revert_every_boot");
+  dm_.devices["vg-lv"].info.open_count = 1;
+  lvm_.on_report_vg = [this](int run) {
+    if (run == 2) dm_.devices["vg-lv"].info.open_count = 0;
+  };
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(lvm_.reports, 2);
+  EXPECT_THAT(Log(), HasSubstr("origin vg/lv is open (open count 1, expected 0)"));
+}
+
 TEST_F(BootScheduleTest, AnOpenCountThatStaysIsRefusedAfterTheSecondTry) {
   Tag("lvm_revert_every_boot");
   dm_.devices["vg-snap"].info.open_count = 1;
