@@ -41,6 +41,8 @@ bool IsLastingRefusal(RefusalReason reason) {
     case RefusalReason::kUnspecified:
     case RefusalReason::kInUse:
     case RefusalReason::kDeviceOpen:
+    // Another host's VG is never tagged by this one; it may be handed over.
+    case RefusalReason::kNotThisHostsVg:
       return false;
   }
   return false;

@@ -35,6 +35,7 @@ enum class RefusalReason {
   kSiblingWouldOverflow,    // writing would make another snapshot overflow
   kConflictingSchedules,    // two snapshots asked for one origin at one boot
   kOtherRevertIncomplete,   // the origin is half-reverted to another source
+  kNotThisHostsVg,          // foreign (another host's system ID), exported, or clustered
 };
 
 // A refusal that will be the same at every boot until an admin acts.

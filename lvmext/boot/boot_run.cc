@@ -55,6 +55,8 @@ class BootRun {
       return report;
     }
     done_ = ReadDone(env_.run_dir + "/done");
+    // This host's LVM system ID: another host's VG is left alone.
+    if (StatusOr<LvmConfig> config = env_.lvm->ReadConfig(); config.ok()) host_ = config->host;
     std::vector<ScheduledRevert> tagged;
     StatusOr<ScheduledList> listed = ListScheduled(*env_.lvm);
     if (listed.ok()) {
@@ -98,6 +100,11 @@ class BootRun {
  private:
   // A revert marked as started (kTagIncomplete): completed now, or the boot stops.
   void CompleteIncomplete(const ScheduledRevert& r) {
+    // This host cannot activate another host's VG, nor mount what is in it.
+    if (Status owned = CheckVgBelongsHere(r.vg, host_); !owned.ok()) {
+      Say("left " + r.origin.full() + " alone, half-reverted as it is: " + owned.message());
+      return;
+    }
     if (r.when == kWhenIncompleteRestore) {
       Say(r.origin.full() + " is half-restored: a --restore from a backup file did not finish "
           "(tag " + kTagIncomplete + " on " + r.origin.full() + "), and it must not be mounted. "
@@ -162,7 +169,8 @@ class BootRun {
   int RevertOne(const ScheduledRevert& r) {
     const std::string what = r.origin.full() + " to " + r.snapshot.full();
     ActivationState activation;
-    Status s = EnsureActive(r.origin, &activation);
+    Status s = CheckVgBelongsHere(r.vg, host_);
+    if (s.ok()) s = EnsureActive(r.origin, &activation);
     if (!s.ok()) {
       Refused(r, s);
       return kExitRefused;
@@ -314,6 +322,7 @@ class BootRun {
   Console& console_;
   Environment& env_;
   std::ofstream log_;
+  HostIdentity host_;  // this host's LVM system ID, from lvm systemid
   std::set<std::string> done_;  // pairs done or refused earlier in this boot
   int refused_ = 0;  // reverts that did not run; the volumes are unchanged
   int stop_ = 0;     // volumes that may be half-reverted

@@ -41,7 +41,7 @@ bool ParsePairs(const std::string& value, std::vector<ScheduledRevert>* pairs) {
     StatusOr<LvRef> origin = ParseLvRef(item.substr(0, colon));
     StatusOr<LvRef> snapshot = ParseLvRef(item.substr(colon + 1));
     if (!origin.ok() || !snapshot.ok()) return false;
-    pairs->push_back({*origin, *snapshot, kWhenCommandLine});
+    pairs->push_back({*origin, *snapshot, kWhenCommandLine, VgIdentity{}});
   }
   return !value.empty() && value.back() != ',';
 }

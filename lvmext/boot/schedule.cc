@@ -21,7 +21,7 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
     if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
       if (lv.has_tag(kTagIncomplete)) {
         found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
-                                 kWhenIncompleteRestore});
+                                 kWhenIncompleteRestore, lv.vg()});
       }
       continue;
     }
@@ -29,7 +29,7 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
                                   [&lv](const char* t) { return lv.has_tag(t); });
     if (tag == std::end(kAllTags)) continue;
     found.reverts.push_back(
-        {LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, WhenOfTag(*tag)});
+        {LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, WhenOfTag(*tag), lv.vg()});
   }
   return found;
 }

@@ -12,6 +12,7 @@
 #include "core/verify.h"
 #include "lvmext/cli/tags.h"
 #include "lvmext/lvm/lv_name.h"
+#include "lvmext/lvm/vg_access.h"
 
 namespace lvmrevert::lvmext {
 
@@ -27,6 +28,8 @@ struct ScheduledRevert {
   LvRef snapshot;
   // One of the kWhen* names of tags.h.
   std::string when;
+  // The origin's VG as LVM reported it (empty from the kernel command line).
+  VgIdentity vg;
 
   // Started and not finished: completed at boot whatever else holds.
   bool incomplete() const { return when == kWhenIncomplete || when == kWhenIncompleteRestore; }

@@ -10,13 +10,16 @@ namespace lvmrevert::lvmext {
 namespace {
 
 std::vector<std::string> LvsCommand(const std::string& vg) {
-  return {"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b", "--nosuffix",
-          "-a", "-o", kLvsFields, vg};
+  // --foreign: another host's VG is reported too, so that lvm-revert can
+  // refuse it in its own words (vg_access.h) instead of lvs's error.
+  return {"lvm", "lvs", "--readonly", "--foreign", "--reportformat", "json", "--units", "b",
+          "--nosuffix", "-a", "-o", kLvsFields, vg};
 }
 
 std::vector<std::string> LvmconfigCommand(const char* type) {
   return {"lvm", "lvmconfig", "--typeconfig", type, "global/locking_dir", "activation/udev_sync",
-          "activation/udev_rules", "activation/verify_udev_operations"};
+          "activation/udev_rules", "activation/verify_udev_operations",
+          "local/extra_system_ids"};
 }
 
 // The lines of an LVM command's stderr that say what went wrong: indented
@@ -41,6 +44,21 @@ std::string FirstLine(const std::string& text) {
 
 bool ParseBool(const std::string& v) { return v != "0"; }
 
+// ["a","b"] as lvmconfig prints a string array.
+std::vector<std::string> ParseStringArray(const std::string& value) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = value.find('"', pos)) != std::string::npos) {
+    const size_t end = value.find('"', pos + 1);
+    if (end == std::string::npos) break;
+    if (end > pos + 1) out.push_back(value.substr(pos + 1, end - pos - 1));
+    pos = end + 1;
+  }
+  return out;
+}
+
+const std::vector<std::string> kSystemIdCommand = {"lvm", "systemid"};
+
 }  // namespace
 
 LvmConfig ParseLvmConfig(const std::string& text) {
@@ -58,6 +76,7 @@ LvmConfig ParseLvmConfig(const std::string& text) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
+    if (key == "extra_system_ids") config.host.extra_system_ids = ParseStringArray(value);
     if (key == "locking_dir" && !value.empty()) config.locking_dir = value;
     if (key == "udev_sync") config.udev_sync = ParseBool(value);
     if (key == "udev_rules") config.udev_rules = ParseBool(value);
@@ -97,8 +116,27 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
   return LvsResult(vg, Run(LvsCommand(vg)));
 }
 
+// `lvm systemid` prints "  system ID: hosta" (empty after the colon when the
+// host has none). A failure leaves the ID unknown, which LVM treats as none:
+// only VGs without a system ID are this host's then.
+static StatusOr<LvmConfig> WithSystemId(StatusOr<LvmConfig> config, StatusOr<Output> r) {
+  if (!config.ok() || !r.ok() || r->exit_code != 0) return config;
+  const std::string key = "system ID:";
+  const size_t at = r->out.find(key);
+  if (at == std::string::npos) return config;
+  std::string id = r->out.substr(at + key.size());
+  id = id.substr(0, id.find('\n'));
+  id.erase(0, id.find_first_not_of(" \t"));
+  id.erase(id.find_last_not_of(" \t") + 1);
+  config->host.system_id = id;
+  return config;
+}
+
 StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() {
-  return LvmconfigResult(Run(LvmconfigCommand("full")));
+  StatusOr<Running> systemid = Start(kSystemIdCommand);
+  StatusOr<LvmConfig> config = LvmconfigResult(Run(LvmconfigCommand("full")));
+  return WithSystemId(std::move(config),
+                      systemid.ok() ? Finish(*systemid) : StatusOr<Output>(systemid.status()));
 }
 
 static ConfigAndReport Both(const StatusOr<LvmConfig>& config, const StatusOr<std::string>& report) {
@@ -118,8 +156,11 @@ ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
 ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
   StatusOr<Running> lvmconfig = Start(LvmconfigCommand("full"));
   StatusOr<Running> lvs = Start(LvsCommand(vg));
+  StatusOr<Running> systemid = Start(kSystemIdCommand);
   StatusOr<LvmConfig> config =
       LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
+  config = WithSystemId(std::move(config),
+                        systemid.ok() ? Finish(*systemid) : StatusOr<Output>(systemid.status()));
   return Both(config, LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status())));
 }
 
@@ -141,8 +182,9 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
 StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
   std::string select;
   for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
-  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--reportformat", "json", "--units", "b",
-                            "--nosuffix", "-a", "-o", kLvsFields, "--select", select});
+  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--foreign", "--reportformat", "json",
+                            "--units", "b", "--nosuffix", "-a", "-o", kLvsFields, "--select",
+                            select});
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
   const std::string failed = "lvs --select '" + select + "' failed (exit " +

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "lvmext/lvm/lv_name.h"
+#include "lvmext/lvm/vg_access.h"
 
 namespace lvmrevert::lvmext {
 
@@ -17,6 +18,7 @@ struct LvmConfig {
   bool udev_sync = true;
   bool udev_rules = true;
   bool verify_udev_operations = false;
+  HostIdentity host;  // `lvm systemid` and local/extra_system_ids
 };
 
 struct VgSpace {

@@ -94,6 +94,8 @@ StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
       r.vg_name = StringAt(lv, "vg_name");
       r.vg_uuid = StringAt(lv, "vg_uuid");
       r.vg_lock_type = StringAt(lv, "vg_lock_type");
+      r.vg_systemid = StringAt(lv, "vg_systemid");
+      r.vg_attr = StringAt(lv, "vg_attr");
       r.name = StringAt(lv, "lv_name");
       r.uuid = StringAt(lv, "lv_uuid");
       r.attr = StringAt(lv, "lv_attr");

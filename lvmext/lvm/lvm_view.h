@@ -13,18 +13,21 @@
 
 #include "core/status.h"
 #include "lvmext/lvm/lv_name.h"
+#include "lvmext/lvm/vg_access.h"
 
 namespace lvmrevert::lvmext {
 
 // The lvs fields we ask for, in the order given to -o.
 inline constexpr const char* kLvsFields =
-    "vg_name,vg_uuid,vg_lock_type,lv_name,lv_uuid,lv_attr,origin,segtype,lv_merging,"
-    "chunk_size,lv_size,lv_tags";
+    "vg_name,vg_uuid,vg_lock_type,vg_systemid,vg_attr,lv_name,lv_uuid,lv_attr,origin,segtype,"
+    "lv_merging,chunk_size,lv_size,lv_tags";
 
 struct LvRecord {
   std::string vg_name;
   std::string vg_uuid;
   std::string vg_lock_type;  // non-empty for shared (lvmlockd) VGs
+  std::string vg_systemid;   // the owner's LVM system ID, empty when none
+  std::string vg_attr;       // [2] 'x' exported, [5] 'c' clustered
   std::string name;
   std::string uuid;
   std::string attr;     // lv_attr, e.g. "swi-XXs---" (X: --readonly cannot tell)
@@ -42,6 +45,8 @@ struct LvRecord {
   char volume_type() const { return attr.empty() ? '-' : attr[0]; }
   bool is_old_style_snapshot() const { return volume_type() == 's' || volume_type() == 'S'; }
   bool is_thin() const { return segtype == "thin"; }
+  // Its VG, as vg_access.h decides on it.
+  VgIdentity vg() const { return {vg_name, vg_systemid, vg_lock_type, vg_attr}; }
 };
 
 class LvmView {

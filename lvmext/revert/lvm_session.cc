@@ -183,6 +183,13 @@ Status LvmSession::CheckLvmView(const std::string& report) {
   StatusOr<LvmView> view = LvmView::Parse(report);
   if (!view.ok()) return view.status();
   view_ = std::move(view).value();
+  // Another host's VG is refused before anything else is looked at.
+  if (!view_.lvs().empty()) {
+    const VgIdentity vg = view_.lvs().front().vg();
+    Note(DescribeVgAndHost(vg, config_.host));
+    Status owned = CheckVgBelongsHere(vg, config_.host);
+    if (!owned.ok()) return owned;
+  }
   Status s = member_.Resolve(view_);
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();
   if (s.ok()) s = CheckOtherReverts(view_);

@@ -498,6 +498,33 @@ TEST_F(BootScheduleTest, AMountedSnapshotAtBootIsTriedOnce) {
   EXPECT_EQ(lvs_[1].tags, "lvm_revert_every_boot");
 }
 
+// Another host's VG at boot: nothing activated, tagged or written; the boot
+// goes on and the console names the owner.
+TEST_F(BootScheduleTest, AnotherHostsVgIsLeftAloneAtBoot) {
+  Tag("lvm_revert_next_boot");
+  vg_systemid_ = "hosta";
+  lvm_.config.host.system_id = "hostb";
+  EXPECT_EQ(Run({"--boot"}), kExitRefused);
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(err_.str(), HasSubstr("refused to revert vg/lv to vg/snap: vg belongs to host "
+                                    "\"hosta\"; this host is \"hostb\" (LVM system ID)"));
+  EXPECT_EQ(lvs_[1].tags, "lvm_revert_next_boot");
+  EXPECT_TRUE(lvm_.changes.empty()) << lvm_.changes.front();
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
+TEST_F(BootScheduleTest, AHalfRevertedVolumeOfAnotherHostDoesNotStopTheBoot) {
+  Tag("lvm_revert_incomplete");
+  vg_systemid_ = "hosta";
+  lvm_.config.host.system_id = "hostb";
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(err_.str(), HasSubstr("left vg/lv alone, half-reverted as it is: vg belongs to "
+                                    "host \"hosta\""));
+  EXPECT_EQ(lvs_[1].tags, "lvm_revert_incomplete");
+  EXPECT_TRUE(lvm_.changes.empty()) << lvm_.changes.front();
+}
+
 TEST_F(BootScheduleTest, AFailedActivationKeepsTheSchedule) {
   Tag("lvm_revert_every_boot");
   for (const char* name : {"vg-lv", "vg-lv-real", "vg-snap", "vg-snap-cow"}) dm_.devices.erase(name);

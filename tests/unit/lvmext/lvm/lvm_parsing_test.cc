@@ -169,5 +169,11 @@ TEST(LvmConfigTest, ReadsLvmconfigOutput) {
   EXPECT_EQ(ParseLvmConfig("").locking_dir, "/run/lock/lvm");
 }
 
+TEST(LvmConfigTest, ReadsExtraSystemIds) {
+  EXPECT_EQ(ParseLvmConfig("extra_system_ids=[\"hosta\",\"hostc\"]\n").host.extra_system_ids,
+            (std::vector<std::string>{"hosta", "hostc"}));
+  EXPECT_TRUE(ParseLvmConfig("extra_system_ids=[]\n").host.extra_system_ids.empty());
+}
+
 }  // namespace
 }  // namespace lvmrevert::lvmext
