@@ -44,7 +44,7 @@ std::string FirstLine(const std::string& text) {
 
 bool ParseBool(const std::string& v) { return v != "0"; }
 
-// ["a","b"] as lvmconfig prints a string array.
+// ["a","b"], or "a" for an array of one, as lvmconfig prints them.
 std::vector<std::string> ParseStringArray(const std::string& value) {
   std::vector<std::string> out;
   size_t pos = 0;
@@ -73,10 +73,11 @@ LvmConfig ParseLvmConfig(const std::string& text) {
     std::string value = line.substr(eq + 1);
     key.erase(0, key.find_first_not_of(" \t"));
     key.erase(key.find_last_not_of(" \t") + 1);
+    // An array of one is printed as a plain string: extra_system_ids="a".
+    if (key == "extra_system_ids") config.host.extra_system_ids = ParseStringArray(value);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    if (key == "extra_system_ids") config.host.extra_system_ids = ParseStringArray(value);
     if (key == "locking_dir" && !value.empty()) config.locking_dir = value;
     if (key == "udev_sync") config.udev_sync = ParseBool(value);
     if (key == "udev_rules") config.udev_rules = ParseBool(value);
@@ -226,6 +227,25 @@ StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
                            "): " + FirstLine(r->err));
   }
   return space;
+}
+
+StatusOr<VgIdentity> ProcessLvmTools::ReportVgIdentity(const std::string& vg) {
+  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--foreign", "--noheadings",
+                            "--separator", "|", "-o", "vg_attr,vg_systemid,vg_lock_type", vg});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> fields;
+  std::istringstream in(r->out.substr(0, r->out.find('\n')));
+  for (std::string field; std::getline(in, field, '|');) {
+    field.erase(0, field.find_first_not_of(" \t"));
+    field.erase(field.find_last_not_of(" \t") + 1);
+    fields.push_back(field);
+  }
+  if (r->exit_code != 0 || fields.empty()) {
+    return Status::IOError("vgs " + vg + " failed (exit " + std::to_string(r->exit_code) +
+                           "): " + FirstLine(r->err));
+  }
+  fields.resize(3);
+  return VgIdentity{vg, fields[1], fields[2], fields[0]};
 }
 
 Status ProcessLvmTools::CreateSnapshot(const LvRef& origin, const std::string& name,

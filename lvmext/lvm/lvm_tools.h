@@ -65,6 +65,9 @@ class LvmTools {
   virtual Status SetActive(const LvRef& lv, bool active) = 0;
   // vgs: the VG's free bytes and its extent size.
   virtual StatusOr<VgSpace> FreeSpace(const std::string& vg) = 0;
+  // vgs --foreign: the VG's owner, lock type and flags, which vgs reports
+  // where lvs refuses (an exported VG).
+  virtual StatusOr<VgIdentity> ReportVgIdentity(const std::string& vg) = 0;
   // lvcreate -s: an old-style snapshot `name` of `origin`.
   virtual Status CreateSnapshot(const LvRef& origin, const std::string& name,
                                 uint64_t chunk_size_bytes, uint64_t size_bytes) = 0;
@@ -85,6 +88,7 @@ class ProcessLvmTools final : public LvmTools {
                     const std::vector<std::string>& remove, VgLocking locking) override;
   Status SetActive(const LvRef& lv, bool active) override;
   StatusOr<VgSpace> FreeSpace(const std::string& vg) override;
+  StatusOr<VgIdentity> ReportVgIdentity(const std::string& vg) override;
   Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,
                         uint64_t size_bytes) override;
 };

@@ -39,7 +39,7 @@ Status LvmSession::Prepare() {
   // LVM command that modifies the VG would (a dry run only reads).
   std::string report;
   Status s = LockAndReadView(&report);
-  if (!s.ok()) return s;
+  if (!s.ok()) return ExplainUnreadableVg(s);
   Note("holding " + lock_.path());
   MaybeDebugPause("locked");
   if (Interrupted()) return Status::Refused("interrupted");
@@ -163,6 +163,7 @@ Status LvmSession::LockAndReadView(std::string* report) {
     return both.config_status.WithPrefix("reading LVM's configuration");
   }
   config_ = both.config;
+  config_read_ = true;
   Status report_status = both.report_status;
   *report = std::move(both.report);
   if (!lock.ok() || config_.locking_dir != guess) {
@@ -177,6 +178,18 @@ Status LvmSession::LockAndReadView(std::string* report) {
   }
   if (report_status.code() == StatusCode::kNotFound) return Status::Refused(report_status.message());
   return report_status;
+}
+
+// lvs refuses some VGs that are not this host's (an exported one) with
+// its own words: vgs still reports them, so say why in ours.
+Status LvmSession::ExplainUnreadableVg(const Status& s) {
+  if (!config_read_ || s.code() == StatusCode::kRefused || s.code() == StatusCode::kNotFound) {
+    return s;
+  }
+  StatusOr<VgIdentity> vg = env_.lvm->ReportVgIdentity(options_.vg());
+  if (!vg.ok()) return s;
+  Status owned = CheckVgBelongsHere(*vg, config_.host);
+  return owned.ok() ? s : owned;
 }
 
 Status LvmSession::CheckLvmView(const std::string& report) {

@@ -58,6 +58,7 @@ class LvmSession : public RevertSession {
   // Takes the VG lock, reads LVM's configuration into config_ and, under
   // the lock, LVM's report of the VG into `report`.
   Status LockAndReadView(std::string* report);
+  Status ExplainUnreadableVg(const Status& s);
   // LVM's own view: does the member exist, in a state to revert?
   Status CheckLvmView(const std::string& report);
   Status OpenMember();
@@ -66,6 +67,7 @@ class LvmSession : public RevertSession {
   Status AssessSiblings();
 
   LvmConfig config_;
+  bool config_read_ = false;
   VgLock lock_;
   LvmView view_;
   std::vector<DeviceFile> sibling_cows_;

@@ -73,6 +73,7 @@ class FakeLvmTools final : public lvmext::LvmTools {
  public:
   std::string lvs_json;
   bool vg_missing = false;
+  Status fail_report_vg;  // lvs VG fails so
   lvmext::LvmConfig config;
   std::vector<std::string> removed;
 
@@ -86,6 +87,7 @@ class FakeLvmTools final : public lvmext::LvmTools {
     ++reports;
     if (on_report_vg) on_report_vg(reports);
     if (vg_missing) return Status::NotFound("volume group " + vg + " not found");
+    if (!fail_report_vg.ok()) return fail_report_vg;
     return lvs_json;
   }
   StatusOr<lvmext::LvmConfig> ReadConfig() override {
@@ -137,6 +139,11 @@ class FakeLvmTools final : public lvmext::LvmTools {
   lvmext::VgSpace space{1 << 30, 4 << 20};
   std::function<void(const lvmext::LvRef&, const std::string&, uint64_t, uint64_t)> on_create;
   StatusOr<lvmext::VgSpace> FreeSpace(const std::string&) override { return space; }
+  // What vgs --foreign says of a VG lvs could not read; an error by default.
+  StatusOr<lvmext::VgIdentity> vg_identity = Status::IOError("vgs failed");
+  StatusOr<lvmext::VgIdentity> ReportVgIdentity(const std::string&) override {
+    return vg_identity;
+  }
   Status CreateSnapshot(const lvmext::LvRef& origin, const std::string& name, uint64_t chunk,
                         uint64_t size) override {
     changes.push_back("create " + origin.vg + "/" + name + " of " + origin.full() + " chunk " +

@@ -172,6 +172,8 @@ TEST(LvmConfigTest, ReadsLvmconfigOutput) {
 TEST(LvmConfigTest, ReadsExtraSystemIds) {
   EXPECT_EQ(ParseLvmConfig("extra_system_ids=[\"hosta\",\"hostc\"]\n").host.extra_system_ids,
             (std::vector<std::string>{"hosta", "hostc"}));
+  EXPECT_EQ(ParseLvmConfig("extra_system_ids=\"hosta\"\n").host.extra_system_ids,
+            (std::vector<std::string>{"hosta"}));
   EXPECT_TRUE(ParseLvmConfig("extra_system_ids=[]\n").host.extra_system_ids.empty());
 }
 

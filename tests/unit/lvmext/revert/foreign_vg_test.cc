@@ -57,6 +57,22 @@ TEST_F(ForeignVgTest, AnExportedVgIsRefused) {
                   "(vgimport vg)\n");
 }
 
+// lvs refuses an exported VG itself; vgs still reports it.
+TEST_F(ForeignVgTest, AnExportedVgThatLvsRefusesIsExplained) {
+  lvm_.fail_report_vg = Status::IOError("lvs vg failed (exit 5): Volume group vg is exported");
+  lvm_.vg_identity = VgIdentity{"vg", "", "", "wzx-n-"};
+  ExpectUntouched({"-y", "vg/lv", "vg/snap"},
+                  "lvm-revert: volume group vg is exported (vgexport): import it first "
+                  "(vgimport vg)\n");
+}
+
+TEST_F(ForeignVgTest, AnLvsFailureOfAVgOfThisHostIsPassedOn) {
+  lvm_.config.host.system_id = "hosta";
+  lvm_.fail_report_vg = Status::IOError("lvs vg failed (exit 5): something else");
+  lvm_.vg_identity = VgIdentity{"vg", "hosta", "", "wz--n-"};
+  ExpectUntouched({"-y", "vg/lv", "vg/snap"}, "lvm-revert: lvs vg failed (exit 5): something else\n");
+}
+
 TEST_F(ForeignVgTest, AClusteredVgIsRefused) {
   vg_systemid_ = "";
   vg_attr_ = "wz--nc";
