@@ -44,6 +44,13 @@ std::string FirstLine(const std::string& text) {
 
 bool ParseBool(const std::string& v) { return v != "0"; }
 
+// Without the blanks around it, as LVM pads its report fields and values.
+std::string Trimmed(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t"));
+  s.erase(s.find_last_not_of(" \t") + 1);
+  return s;
+}
+
 // ["a","b"], or "a" for an array of one, as lvmconfig prints them.
 std::vector<std::string> ParseStringArray(const std::string& value) {
   std::vector<std::string> out;
@@ -71,8 +78,7 @@ LvmConfig ParseLvmConfig(const std::string& text) {
     std::string key = line.substr(0, eq);
     key.erase(0, key.find_first_not_of(" \t#"));
     std::string value = line.substr(eq + 1);
-    key.erase(0, key.find_first_not_of(" \t"));
-    key.erase(key.find_last_not_of(" \t") + 1);
+    key = Trimmed(key);
     // An array of one is printed as a plain string: extra_system_ids="a".
     if (key == "extra_system_ids") config.host.extra_system_ids = ParseStringArray(value);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
@@ -125,11 +131,8 @@ static StatusOr<LvmConfig> WithSystemId(StatusOr<LvmConfig> config, StatusOr<Out
   const std::string key = "system ID:";
   const size_t at = r->out.find(key);
   if (at == std::string::npos) return config;
-  std::string id = r->out.substr(at + key.size());
-  id = id.substr(0, id.find('\n'));
-  id.erase(0, id.find_first_not_of(" \t"));
-  id.erase(id.find_last_not_of(" \t") + 1);
-  config->host.system_id = id;
+  const std::string rest = r->out.substr(at + key.size());
+  config->host.system_id = Trimmed(rest.substr(0, rest.find('\n')));
   return config;
 }
 
@@ -235,11 +238,7 @@ StatusOr<VgIdentity> ProcessLvmTools::ReportVgIdentity(const std::string& vg) {
   if (!r.ok()) return r.status();
   std::vector<std::string> fields;
   std::istringstream in(r->out.substr(0, r->out.find('\n')));
-  for (std::string field; std::getline(in, field, '|');) {
-    field.erase(0, field.find_first_not_of(" \t"));
-    field.erase(field.find_last_not_of(" \t") + 1);
-    fields.push_back(field);
-  }
+  for (std::string field; std::getline(in, field, '|');) fields.push_back(Trimmed(field));
   if (r->exit_code != 0 || fields.empty()) {
     return Status::IOError("vgs " + vg + " failed (exit " + std::to_string(r->exit_code) +
                            "): " + FirstLine(r->err));
