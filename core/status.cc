@@ -43,6 +43,8 @@ bool IsLastingRefusal(RefusalReason reason) {
     case RefusalReason::kDeviceOpen:
     // Another host's VG is never tagged by this one; it may be handed over.
     case RefusalReason::kNotThisHostsVg:
+    // Nor a shared one (a boot has no lvmlockd to take the VG's lock).
+    case RefusalReason::kSharedVgNotHeld:
       return false;
   }
   return false;

@@ -36,6 +36,7 @@ enum class RefusalReason {
   kConflictingSchedules,    // two snapshots asked for one origin at one boot
   kOtherRevertIncomplete,   // the origin is half-reverted to another source
   kNotThisHostsVg,          // foreign (another host's system ID), exported, or clustered
+  kSharedVgNotHeld,         // a shared (lvmlockd) VG whose origin is not held ex here
 };
 
 // A refusal that will be the same at every boot until an admin acts.

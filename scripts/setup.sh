@@ -18,6 +18,7 @@ test_packages=(
   clang libclang-rt-14-dev e2fsprogs util-linux python3 tmux
   # the real-LVM suite runs Debian's kernel in a qemu guest
   qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
+  lvm2-lockd sanlock  # shared VGs under lvmlockd (sanlock without its watchdog)
   klibc-utils  # the boot script tests run the script under klibc sh, as without busybox
   # the Debian package, its shell code and the boot tests (real initramfs images)
   debhelper dpkg-dev lintian initramfs-tools shellcheck bash-completion man-db

@@ -18,6 +18,7 @@
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/system/process.h"
 #include "lvmext/boot/schedule.h"
+#include "lvmext/boot/schedule_at_boot.h"
 
 namespace lvmrevert::lvmext {
 namespace {
@@ -101,7 +102,7 @@ class BootRun {
   // A revert marked as started (kTagIncomplete): completed now, or the boot stops.
   void CompleteIncomplete(const ScheduledRevert& r) {
     // This host cannot activate another host's VG, nor mount what is in it.
-    if (Status owned = CheckVgBelongsHere(r.vg, host_); !owned.ok()) {
+    if (Status owned = CheckVgUsableAtBoot(r.vg, host_); !owned.ok()) {
       Say("left " + r.origin.full() + " alone, half-reverted as it is: " + owned.message());
       return;
     }
@@ -169,7 +170,7 @@ class BootRun {
   int RevertOne(const ScheduledRevert& r) {
     const std::string what = r.origin.full() + " to " + r.snapshot.full();
     ActivationState activation;
-    Status s = CheckVgBelongsHere(r.vg, host_);
+    Status s = CheckVgUsableAtBoot(r.vg, host_);
     if (s.ok()) s = EnsureActive(r.origin, &activation);
     if (!s.ok()) {
       Refused(r, s);

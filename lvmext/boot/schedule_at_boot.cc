@@ -14,6 +14,10 @@ class ScheduleAtBoot final : public LvmSession {
  private:
   std::string DryRunLine() const override { return "Dry run: nothing was scheduled."; }
 
+  // A local VG may be this host's today and another's at boot; that the
+  // boot checks. A shared one never works there.
+  Status CheckSharedVg(const VgIdentity& vg) override { return RefuseSharedVgAtBoot(vg); }
+
   Status CheckOtherReverts(const LvmView& view) override {
     Status s = LvmSession::CheckOtherReverts(view);
     return s.ok() ? CheckNoOtherSchedule(view, member_.origin(), member_.snapshot()) : s;
@@ -52,6 +56,18 @@ class ScheduleAtBoot final : public LvmSession {
 
 Report RunScheduleAtBoot(const Options& options, Console& console, Environment& env) {
   return ScheduleAtBoot(options, console, env).Run();
+}
+
+Status RefuseSharedVgAtBoot(const VgIdentity& vg) {
+  return Status::Refused("volume group " + vg.name + " is shared (lock type " + vg.lock_type +
+                         "), and the initramfs runs no lvmlockd to hold its locks, so nothing "
+                         "in it is reverted at boot; revert while the system runs, with the "
+                         "origin active exclusively here (lvchange -aey)")
+      .WithReason(RefusalReason::kSharedVgNotHeld);
+}
+
+Status CheckVgUsableAtBoot(const VgIdentity& vg, const HostIdentity& host) {
+  return vg.shared() ? RefuseSharedVgAtBoot(vg) : CheckVgBelongsHere(vg, host);
 }
 
 Status CheckNoOtherSchedule(const LvmView& view, const LvRef& origin, const LvRef& snapshot) {

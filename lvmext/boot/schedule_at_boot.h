@@ -18,4 +18,10 @@ Report RunScheduleAtBoot(const Options& options, Console& console, Environment& 
 // origin already is (the boot would revert to both, the last one winning).
 Status CheckNoOtherSchedule(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
 
+// Whether a boot may revert in `vg`: this host's (vg_access.h), and not
+// shared, since the initramfs runs no lvmlockd to take the VG's locks.
+Status CheckVgUsableAtBoot(const VgIdentity& vg, const HostIdentity& host);
+// The refusal of a shared VG at boot.
+Status RefuseSharedVgAtBoot(const VgIdentity& vg);
+
 }  // namespace lvmrevert::lvmext

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <vector>
 
+#include "lvmext/system/private_dir.h"
+
 #include "lvmext/lvm/lvm_view.h"
 #include "lvmext/system/process.h"
 
@@ -10,9 +12,10 @@ namespace lvmrevert::lvmext {
 namespace {
 
 std::vector<std::string> LvsCommand(const std::string& vg) {
-  // --foreign: another host's VG is reported too, so that lvm-revert can
-  // refuse it in its own words (vg_access.h) instead of lvs's error.
-  return {"lvm", "lvs", "--readonly", "--foreign", "--reportformat", "json", "--units", "b",
+  // --foreign, --shared: another host's VG and a shared one are reported
+  // too (lvs skips or refuses them otherwise), so that lvm-revert can decide
+  // on them in its own words (vg_access.h, shared_vg.h) instead of lvs's.
+  return {"lvm", "lvs", "--readonly", "--foreign", "--shared", "--reportformat", "json", "--units", "b",
           "--nosuffix", "-a", "-o", kLvsFields, vg};
 }
 
@@ -186,8 +189,8 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
 StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
   std::string select;
   for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
-  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--foreign", "--reportformat", "json",
-                            "--units", "b", "--nosuffix", "-a", "-o", kLvsFields, "--select",
+  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--foreign", "--shared", "--reportformat",
+                            "json", "--units", "b", "--nosuffix", "-a", "-o", kLvsFields, "--select",
                             select});
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
@@ -203,15 +206,39 @@ StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::stri
 Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                                    const std::vector<std::string>& remove, VgLocking locking) {
   std::vector<std::string> argv = {"lvm", "lvchange"};
+  // The snapshot may be suspended meanwhile: LVM's scan must skip it, not
+  // wait for it.
+  const std::string skip_suspended = "devices/ignore_suspended_devices=1";
+  std::optional<PrivateDir> lock_dir;
   if (locking == VgLocking::kCallerHoldsLock) {
-    // Our flock on the VG guards the change. The snapshot may be suspended
-    // meanwhile: LVM's scan must skip it, not wait for it.
-    argv.insert(argv.end(), {"--nolocking", "--config", "devices/ignore_suspended_devices=1"});
+    // Our flock on the VG guards the change.
+    argv.insert(argv.end(), {"--nolocking", "--config", skip_suspended});
+  } else if (locking == VgLocking::kCallerHoldsFileLock) {
+    // Our flock guards the change on this host, lvmlockd's VG lock against
+    // the others: LVM takes its flock in a directory of its own, so it does
+    // not wait for ours, and still asks lvmlockd.
+    StatusOr<PrivateDir> dir = PrivateDir::Create("/run/lvm-revert-locks.XXXXXX");
+    if (!dir.ok()) return dir.status().WithPrefix("lvchange (tags) " + lv.full());
+    lock_dir.emplace(std::move(dir).value());
+    argv.insert(argv.end(), {"--config", "global/locking_dir=\"" + lock_dir->path() + "\" " +
+                                             skip_suspended});
   }
   for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
   for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
   argv.push_back(lv.full());
   return RunChange(argv, "lvchange (tags) " + lv.full());
+}
+
+// lvmlockctl prints "Cannot connect to lvmlockd." on stdout and exits with
+// 255 when the daemon is down (daemons/lvmlockd/lvmlockctl.c).
+LockdState ProcessLvmTools::ReadLockdState() {
+  StatusOr<Output> r = Run({"lvmlockctl", "--info", "--dump"});
+  if (!r.ok()) return LockdState{false, "lvmlockctl: " + r.status().message(), {}};
+  if (r->exit_code != 0) {
+    const std::string said = FirstLine(r->out + "\n" + r->err);
+    return LockdState{false, "lvmlockctl --info: " + said, {}};
+  }
+  return ParseLockdDump(r->out);
 }
 
 Status ProcessLvmTools::SetActive(const LvRef& lv, bool active) {
@@ -233,7 +260,7 @@ StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
 }
 
 StatusOr<VgIdentity> ProcessLvmTools::ReportVgIdentity(const std::string& vg) {
-  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--foreign", "--noheadings",
+  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--foreign", "--shared", "--noheadings",
                             "--separator", "|", "-o", "vg_attr,vg_systemid,vg_lock_type", vg});
   if (!r.ok()) return r.status();
   std::vector<std::string> fields;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "lvmext/lvm/lockd_state.h"
 #include "lvmext/lvm/lv_name.h"
 #include "lvmext/lvm/vg_access.h"
 
@@ -35,8 +36,10 @@ struct TaggedReport {
 };
 
 // Who protects a metadata change: LVM's own VG lock, or ours, already held
-// (lvm-revert holds the VG lock across a revert, so LVM must not wait for it).
-enum class VgLocking { kLvmLocks, kCallerHoldsLock };
+// (lvm-revert holds the VG lock across a revert, so LVM must not wait for
+// it). In a shared VG ours guards only this host: lvmlockd's VG lock is
+// still needed against the others (kCallerHoldsFileLock).
+enum class VgLocking { kLvmLocks, kCallerHoldsLock, kCallerHoldsFileLock };
 
 // lvmconfig's answer and lvs's report, asked for at the same time.
 struct ConfigAndReport {
@@ -68,6 +71,9 @@ class LvmTools {
   // vgs --foreign: the VG's owner, lock type and flags, which vgs reports
   // where lvs refuses (an exported VG).
   virtual StatusOr<VgIdentity> ReportVgIdentity(const std::string& vg) = 0;
+  // lvmlockctl --info --dump: what lvmlockd holds here (not running when
+  // it does not answer).
+  virtual LockdState ReadLockdState() = 0;
   // lvcreate -s: an old-style snapshot `name` of `origin`.
   virtual Status CreateSnapshot(const LvRef& origin, const std::string& name,
                                 uint64_t chunk_size_bytes, uint64_t size_bytes) = 0;
@@ -89,6 +95,7 @@ class ProcessLvmTools final : public LvmTools {
   Status SetActive(const LvRef& lv, bool active) override;
   StatusOr<VgSpace> FreeSpace(const std::string& vg) override;
   StatusOr<VgIdentity> ReportVgIdentity(const std::string& vg) override;
+  LockdState ReadLockdState() override;
   Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,
                         uint64_t size_bytes) override;
 };

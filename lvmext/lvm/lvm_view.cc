@@ -32,7 +32,7 @@ std::string WithoutExceptionId(const char* what) {
   return message;
 }
 
-uint64_t ToBytes(const std::string& text) {
+uint64_t ToNumber(const std::string& text) {
   uint64_t value = 0;
   // --units b --nosuffix prints plain integers; anything else counts as 0.
   std::from_chars(text.data(), text.data() + text.size(), value);
@@ -96,14 +96,15 @@ StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
       r.vg_lock_type = StringAt(lv, "vg_lock_type");
       r.vg_systemid = StringAt(lv, "vg_systemid");
       r.vg_attr = StringAt(lv, "vg_attr");
+      r.vg_seqno = ToNumber(StringAt(lv, "vg_seqno"));
       r.name = StringAt(lv, "lv_name");
       r.uuid = StringAt(lv, "lv_uuid");
       r.attr = StringAt(lv, "lv_attr");
       r.origin = StringAt(lv, "origin");
       r.segtype = StringAt(lv, "segtype");
       r.merging = IsSet(StringAt(lv, "lv_merging"));
-      r.chunk_size_bytes = ToBytes(StringAt(lv, "chunk_size"));
-      r.size_bytes = ToBytes(StringAt(lv, "lv_size"));
+      r.chunk_size_bytes = ToNumber(StringAt(lv, "chunk_size"));
+      r.size_bytes = ToNumber(StringAt(lv, "lv_size"));
       r.tags = SplitTags(StringAt(lv, "lv_tags"));
       // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
       if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {

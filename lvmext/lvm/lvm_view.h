@@ -19,7 +19,7 @@ namespace lvmrevert::lvmext {
 
 // The lvs fields we ask for, in the order given to -o.
 inline constexpr const char* kLvsFields =
-    "vg_name,vg_uuid,vg_lock_type,vg_systemid,vg_attr,lv_name,lv_uuid,lv_attr,origin,segtype,"
+    "vg_name,vg_uuid,vg_lock_type,vg_systemid,vg_attr,vg_seqno,lv_name,lv_uuid,lv_attr,origin,segtype,"
     "lv_merging,chunk_size,lv_size,lv_tags";
 
 struct LvRecord {
@@ -28,6 +28,7 @@ struct LvRecord {
   std::string vg_lock_type;  // non-empty for shared (lvmlockd) VGs
   std::string vg_systemid;   // the owner's LVM system ID, empty when none
   std::string vg_attr;       // [2] 'x' exported, [5] 'c' clustered
+  uint64_t vg_seqno = 0;     // bumped by every commit of the VG's metadata
   std::string name;
   std::string uuid;
   std::string attr;     // lv_attr, e.g. "swi-XXs---" (X: --readonly cannot tell)

@@ -20,10 +20,6 @@ StatusOr<const LvRecord*> Find(const LvmView& view, const LvRef& ref) {
 
 // What any origin we write must be: local, writable, complete, not merging.
 Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const LvRef& ref) {
-  if (!origin.vg_lock_type.empty()) {
-    return Status::Refused("volume group " + ref.vg + " is shared (lock type " +
-                           origin.vg_lock_type + "): lvm-revert only works with local VGs");
-  }
   if (Permissions(origin) == 'r' || Permissions(origin) == 'R') {
     return Status::Refused(ref.full() + " is read-only in LVM (lv_attr " + origin.attr +
                            "): make it writable first (lvchange --permission rw " + ref.full() +

@@ -17,6 +17,9 @@ struct VgIdentity {
   std::string system_id;  // vg_systemid: empty when the VG has none
   std::string lock_type;  // vg_lock_type: sanlock, dlm for shared VGs
   std::string attr;       // vg_attr: [2] 'x' exported, [5] 'c' clustered (clvmd)
+
+  // Shared by hosts under lvmlockd (shared_vg.h).
+  bool shared() const { return !lock_type.empty(); }
 };
 
 // This host as LVM sees it: `lvm systemid` and local/extra_system_ids.

@@ -13,7 +13,7 @@ Status IncompleteMark::Set() {
     set_ = true;  // completing a revert that started: marked already
     return Status::Ok();
   }
-  Status s = lvm_.ChangeTags(marked_, {kTagIncomplete}, drop, VgLocking::kCallerHoldsLock);
+  Status s = lvm_.ChangeTags(marked_, {kTagIncomplete}, drop, locking_);
   if (!s.ok()) {
     return Status::Refused("cannot record that the revert starts (tag " +
                            std::string(kTagIncomplete) + " on " + marked_.full() + "): " +
@@ -27,7 +27,7 @@ Status IncompleteMark::Set() {
 
 Status IncompleteMark::Clear(const std::string& state) {
   if (!set_) return Status::Ok();
-  Status s = lvm_.ChangeTags(marked_, {}, {kTagIncomplete}, VgLocking::kCallerHoldsLock);
+  Status s = lvm_.ChangeTags(marked_, {}, {kTagIncomplete}, locking_);
   if (!s.ok()) {
     return Status::Incomplete(
         state + ", but the tag " + kTagIncomplete + " could not be removed from " +

@@ -20,9 +20,11 @@ class IncompleteMark {
   // `record`: the marked LV as LVM's view showed it (null when unknown).
   // `consumes_tag`: a boot schedule tag this revert uses up, dropped in the
   // same commit that sets the mark, so the revert can never start twice.
-  IncompleteMark(LvmTools& lvm, LvRef marked, const LvRecord* record, std::string consumes_tag)
+  // `locking`: how the caller, who holds the VG lock, has LVM commit.
+  IncompleteMark(LvmTools& lvm, LvRef marked, const LvRecord* record, std::string consumes_tag,
+                 VgLocking locking)
       : lvm_(lvm), marked_(std::move(marked)), record_(record),
-        consumes_tag_(std::move(consumes_tag)) {}
+        consumes_tag_(std::move(consumes_tag)), locking_(locking) {}
 
   // Commits the mark (we hold the VG lock). Refused, with nothing written,
   // when LVM cannot.
@@ -44,6 +46,7 @@ class IncompleteMark {
   LvRef marked_;
   const LvRecord* record_;
   std::string consumes_tag_;
+  VgLocking locking_;
   bool set_ = false;
   bool consumed_ = false;
   bool committed_ = false;

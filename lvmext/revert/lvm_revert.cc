@@ -43,7 +43,7 @@ class LvmRevert final : public LvmSession {
       return;
     }
     Status s = env_.lvm->ChangeTags(member_.snapshot(), {}, {options_.consumes_tag},
-                                    VgLocking::kCallerHoldsLock);
+                                    CallerLocking());
     if (!s.ok()) Warn("could not remove the tag " + options_.consumes_tag + " from " +
                       member_.snapshot().full() + ": " + s.message());
   }

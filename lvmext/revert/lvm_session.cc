@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "lvmext/cli/tags.h"
+#include "lvmext/lvm/shared_vg.h"
+#include "lvmext/lvm/vg_changes.h"
 #include "lvmext/revert/siblings.h"
 #include "lvmext/system/interrupt.h"
 
@@ -133,6 +135,7 @@ Status LvmSession::CopyToOrigin(const std::string& source_label) {
   }
   if (s.ok()) s = CopyPlanToOrigin(member_.source_file(), member_.origin_file());
   if (s.ok()) s = ResumeSnapshot();
+  if (s.ok()) s = CheckVgUnchangedDuringCopy();
   if (!s.ok()) return s;
   SayReverted(member_.origin_path());
   return Status::Ok();
@@ -198,15 +201,70 @@ Status LvmSession::CheckLvmView(const std::string& report) {
   view_ = std::move(view).value();
   // Another host's VG is refused before anything else is looked at.
   if (!view_.lvs().empty()) {
-    const VgIdentity vg = view_.lvs().front().vg();
-    Note(DescribeVgAndHost(vg, config_.host));
-    Status owned = CheckVgBelongsHere(vg, config_.host);
+    vg_ = view_.lvs().front().vg();
+    Note(DescribeVgAndHost(*vg_, config_.host));
+    Status owned = CheckVgBelongsHere(*vg_, config_.host);
     if (!owned.ok()) return owned;
   }
   Status s = member_.Resolve(view_);
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();
+  if (s.ok() && vg_ && vg_->shared()) s = CheckSharedVg(*vg_);
   if (s.ok()) s = CheckOtherReverts(view_);
   return s;
+}
+
+Status LvmSession::CheckSharedVg(const VgIdentity& vg) {
+  const LvRecord* origin = view_.Find(member_.origin().lv);
+  return CheckOriginHeldHere(vg, member_.origin(), origin == nullptr ? "" : origin->uuid,
+                             env_.lvm->ReadLockdState());
+}
+
+VgLocking LvmSession::CallerLocking() const {
+  return vg_ && vg_->shared() ? VgLocking::kCallerHoldsFileLock : VgLocking::kCallerHoldsLock;
+}
+
+StatusOr<LvmView> LvmSession::ReadView() {
+  StatusOr<std::string> report = env_.lvm->ReportVg(options_.vg());
+  if (!report.ok()) return report.status();
+  return LvmView::Parse(*report);
+}
+
+// Between LVM's view and the mark, only our tag may have changed.
+Status LvmSession::RememberVgAsMarked() {
+  if (!vg_ || !vg_->shared()) return Status::Ok();
+  StatusOr<LvmView> now = ReadView();
+  if (!now.ok()) return now.status().WithPrefix("reading volume group " + options_.vg() + " again");
+  const std::vector<std::string> changes =
+      DescribeVgChanges(options_.vg(), view_, *now, member_.marked().lv);
+  if (!changes.empty()) {
+    std::string list;
+    for (const std::string& c : changes) list += (list.empty() ? "" : "; ") + c;
+    return Status::Refused("volume group " + options_.vg() + " changed after lvm-revert read it "
+                           "(another host?): " + list + "; nothing was written");
+  }
+  view_as_marked_ = std::move(now).value();
+  return Status::Ok();
+}
+
+Status LvmSession::CheckVgUnchangedDuringCopy() {
+  if (!view_as_marked_) return Status::Ok();
+  StatusOr<LvmView> now = ReadView();
+  if (!now.ok()) {
+    return Status::Incomplete("the copy is complete, but volume group " + options_.vg() +
+                              " could not be read again to see whether another host changed it "
+                              "meanwhile (" + now.status().message() + ")");
+  }
+  const uint64_t seqno_before = view_as_marked_->lvs().front().vg_seqno;
+  const uint64_t seqno_after = now->lvs().empty() ? 0 : now->lvs().front().vg_seqno;
+  if (seqno_before == seqno_after) return Status::Ok();
+  std::string list;
+  for (const std::string& c : DescribeVgChanges(options_.vg(), *view_as_marked_, *now)) {
+    list += (list.empty() ? ": " : "; ") + c;
+  }
+  return Status::Incomplete("volume group " + options_.vg() + " changed while lvm-revert wrote " +
+                            member_.origin().full() + " (metadata seqno " +
+                            std::to_string(seqno_before) + " -> " + std::to_string(seqno_after) +
+                            "; another host?)" + list);
 }
 
 Status LvmSession::CheckOtherReverts(const LvmView& view) {
@@ -275,12 +333,14 @@ Status LvmSession::CheckStoreUnchanged() {
 }
 
 Status LvmSession::BeforeFirstOriginWrite() {
-  mark_.emplace(*env_.lvm, member_.marked(), member_.marked_record(), options_.consumes_tag);
+  mark_.emplace(*env_.lvm, member_.marked(), member_.marked_record(), options_.consumes_tag,
+                CallerLocking());
   Status s = mark_->Set();
   if (s.ok() && mark_->committed()) {
     Note("tagged " + member_.marked().full() + " " + kTagIncomplete +
          " until the revert is complete");
   }
+  if (s.ok()) s = RememberVgAsMarked();
   return s;
 }
 

@@ -30,6 +30,9 @@ class LvmSession : public RevertSession {
   virtual Status Act() = 0;
   // The refusals about other reverts of the same origin, from LVM's view.
   virtual Status CheckOtherReverts(const LvmView& view);
+  // A shared VG (lvmlockd): may this mode use it? By default, when this
+  // host holds the origin exclusively (shared_vg.h).
+  virtual Status CheckSharedVg(const VgIdentity& vg);
   virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
 
   // Closes the devices and lets go of the VG lock, for an LVM command that
@@ -44,6 +47,8 @@ class LvmSession : public RevertSession {
   // The store was read before the prompt; it must still say the same.
   Status CheckStoreUnchanged();
   Status ClearIncomplete(const std::string& state);
+  // How LVM commits a tag change while we hold the VG lock.
+  VgLocking CallerLocking() const;
 
   LvmMember member_;
   std::optional<IncompleteMark> mark_;
@@ -65,11 +70,18 @@ class LvmSession : public RevertSession {
   Status LoadMemberPlan();
   // What writing through the origin costs every other snapshot of it.
   Status AssessSiblings();
+  StatusOr<LvmView> ReadView();
+  // In a shared VG another host may change the metadata while we write
+  // (shared_vg.h): the VG as it was when the mark was set, and afterwards.
+  Status RememberVgAsMarked();
+  Status CheckVgUnchangedDuringCopy();
 
   LvmConfig config_;
   bool config_read_ = false;
   VgLock lock_;
   LvmView view_;
+  std::optional<VgIdentity> vg_;
+  std::optional<LvmView> view_as_marked_;
   std::vector<DeviceFile> sibling_cows_;
   std::optional<SuspendedDevice> suspended_;
 };

@@ -128,6 +128,7 @@ class FakeLvmTools final : public lvmext::LvmTools {
     for (const auto& t : add) entry += " +" + t;
     for (const auto& t : remove) entry += " -" + t;
     if (locking == lvmext::VgLocking::kCallerHoldsLock) entry += " [our lock]";
+    if (locking == lvmext::VgLocking::kCallerHoldsFileLock) entry += " [our lock, lvmlockd's]";
     changes.push_back(entry);
     if (!fail_changes_matching.empty() && entry.find(fail_changes_matching) != std::string::npos) {
       return Status::IOError("lvchange (tags) " + lv.full() + " failed (exit 5): Cannot change VG " +
@@ -143,6 +144,13 @@ class FakeLvmTools final : public lvmext::LvmTools {
   StatusOr<lvmext::VgIdentity> vg_identity = Status::IOError("vgs failed");
   StatusOr<lvmext::VgIdentity> ReportVgIdentity(const std::string&) override {
     return vg_identity;
+  }
+  // What lvmlockctl says: not running unless a test says otherwise.
+  lvmext::LockdState lockd{false, "lvmlockctl --info: Cannot connect to lvmlockd.", {}};
+  int lockd_reads = 0;
+  lvmext::LockdState ReadLockdState() override {
+    ++lockd_reads;
+    return lockd;
   }
   Status CreateSnapshot(const lvmext::LvRef& origin, const std::string& name, uint64_t chunk,
                         uint64_t size) override {

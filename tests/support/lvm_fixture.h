@@ -34,16 +34,22 @@ struct LvSpec {
   std::string tags = "";  // lv_tags, comma-separated
 };
 
-// `vg_systemid` and `vg_attr`: the VG's owner and flags, as lvs --foreign
-// reports them.
-inline std::string LvsJson(const std::vector<LvSpec>& lvs, const std::string& vg_systemid = "",
-                           const std::string& vg_attr = "wz--n-") {
+// What lvs --foreign --shared reports of the VG itself.
+struct VgSpec {
+  std::string systemid;             // the VG's owner
+  std::string attr = "wz--n-";
+  std::string lock_type;            // sanlock or dlm: shared
+  uint64_t seqno = 1;
+};
+
+inline std::string LvsJson(const std::vector<LvSpec>& lvs, const VgSpec& vg = {}) {
   std::string out = "  {\n      \"report\": [\n          {\n              \"lv\": [\n";
   for (size_t i = 0; i < lvs.size(); ++i) {
     const LvSpec& lv = lvs[i];
     out += std::string("                  {\"vg_name\":\"vg\", \"vg_uuid\":\"") + kVgUuid +
-           "\", \"vg_lock_type\":\"\", \"vg_systemid\":\"" + vg_systemid +
-           "\", \"vg_attr\":\"" + vg_attr + "\", \"lv_name\":\"" + lv.name + "\", \"lv_uuid\":\"" +
+           "\", \"vg_lock_type\":\"" + vg.lock_type + "\", \"vg_systemid\":\"" + vg.systemid +
+           "\", \"vg_attr\":\"" + vg.attr + "\", \"vg_seqno\":\"" + std::to_string(vg.seqno) +
+           "\", \"lv_name\":\"" + lv.name + "\", \"lv_uuid\":\"" +
            lv.uuid + "\", \"lv_attr\":\"" + lv.attr + "\", \"origin\":\"" + lv.origin +
            "\", \"segtype\":\"" + lv.segtype +
            "\", \"lv_merging\":\"\", \"chunk_size\":\"4096\", \"lv_size\":\"262144\", "
@@ -66,7 +72,8 @@ class LvmFormTest : public ::testing::Test {
       for (LvSpec& lv : lvs_) {
         if (lv.name == ref.lv) lv.tags = ChangedTags(lv.tags, add, remove);
       }
-      lvm_.lvs_json = LvsJson(lvs_, vg_systemid_, vg_attr_);
+      ++vg_.seqno;
+      lvm_.lvs_json = LvsJson(lvs_, vg_);
     };
 
     StoreBuilder snap(8);
@@ -137,7 +144,7 @@ class LvmFormTest : public ::testing::Test {
   }
 
   int Run(std::vector<std::string> args) {
-    lvm_.lvs_json = LvsJson(lvs_, vg_systemid_, vg_attr_);
+    lvm_.lvs_json = LvsJson(lvs_, vg_);
     out_.str("");
     err_.str("");
     Console console{out_, err_, stdin_is_terminal_, false, [this] { return NextAnswer(answers_); },
@@ -164,8 +171,7 @@ class LvmFormTest : public ::testing::Test {
   TempDir dir_;
   std::string config_dir_;
   std::vector<LvSpec> lvs_;
-  std::string vg_systemid_;  // the VG's owner; lvm_.config.host is this host
-  std::string vg_attr_ = "wz--n-";
+  VgSpec vg_;  // lvm_.config.host is this host
   StoreBuilder snap_store_{8};
   std::vector<std::byte> origin_;
   std::vector<std::byte> expected_;

@@ -502,7 +502,7 @@ TEST_F(BootScheduleTest, AMountedSnapshotAtBootIsTriedOnce) {
 // goes on and the console names the owner.
 TEST_F(BootScheduleTest, AnotherHostsVgIsLeftAloneAtBoot) {
   Tag("lvm_revert_next_boot");
-  vg_systemid_ = "hosta";
+  vg_.systemid = "hosta";
   lvm_.config.host.system_id = "hostb";
   EXPECT_EQ(Run({"--boot"}), kExitRefused);
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
@@ -515,12 +515,44 @@ TEST_F(BootScheduleTest, AnotherHostsVgIsLeftAloneAtBoot) {
 
 TEST_F(BootScheduleTest, AHalfRevertedVolumeOfAnotherHostDoesNotStopTheBoot) {
   Tag("lvm_revert_incomplete");
-  vg_systemid_ = "hosta";
+  vg_.systemid = "hosta";
   lvm_.config.host.system_id = "hostb";
   EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
   EXPECT_THAT(err_.str(), HasSubstr("left vg/lv alone, half-reverted as it is: vg belongs to "
                                     "host \"hosta\""));
+  EXPECT_EQ(lvs_[1].tags, "lvm_revert_incomplete");
+  EXPECT_TRUE(lvm_.changes.empty()) << lvm_.changes.front();
+}
+
+// A shared VG at boot (tagged by hand: scheduling refuses it): the
+// initramfs has no lvmlockd, so nothing is activated, tagged or written,
+// the schedule stays and the boot goes on.
+constexpr const char* kSharedAtBoot =
+    "vg is shared (lock type sanlock), and the initramfs runs no lvmlockd to hold its locks, so "
+    "nothing in it is reverted at boot; revert while the system runs, with the origin active "
+    "exclusively here (lvchange -aey)";
+
+TEST_F(BootScheduleTest, ASharedVgIsLeftAloneAtBoot) {
+  Tag("lvm_revert_next_boot");
+  vg_.lock_type = "sanlock";
+  EXPECT_EQ(Run({"--boot"}), kExitRefused);
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(err_.str(), HasSubstr(std::string("refused to revert vg/lv to vg/snap: volume "
+                                                "group ") + kSharedAtBoot));
+  EXPECT_THAT(err_.str(), HasSubstr("vg/snap stays scheduled (next-boot)"));
+  EXPECT_EQ(lvs_[1].tags, "lvm_revert_next_boot");
+  EXPECT_TRUE(lvm_.changes.empty()) << lvm_.changes.front();
+  EXPECT_TRUE(dm_.calls.empty());
+}
+
+TEST_F(BootScheduleTest, AHalfRevertedVolumeInASharedVgDoesNotStopTheBoot) {
+  Tag("lvm_revert_incomplete");
+  vg_.lock_type = "dlm";
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(err_.str(), HasSubstr("left vg/lv alone, half-reverted as it is: volume group vg "
+                                    "is shared (lock type dlm)"));
   EXPECT_EQ(lvs_[1].tags, "lvm_revert_incomplete");
   EXPECT_TRUE(lvm_.changes.empty()) << lvm_.changes.front();
 }

@@ -10,7 +10,7 @@ class ForeignVgTest : public LvmFormTest {
  protected:
   void SetUp() override {
     LvmFormTest::SetUp();
-    vg_systemid_ = "hosta";
+    vg_.systemid = "hosta";
     lvm_.config.host.system_id = "hostb";
   }
 
@@ -50,8 +50,8 @@ TEST_F(ForeignVgTest, TheOwnerMayRevert) {
 }
 
 TEST_F(ForeignVgTest, AnExportedVgIsRefused) {
-  vg_systemid_ = "";
-  vg_attr_ = "wzx-n-";
+  vg_.systemid = "";
+  vg_.attr = "wzx-n-";
   ExpectUntouched({"-y", "vg/lv", "vg/snap"},
                   "lvm-revert: volume group vg is exported (vgexport): import it first "
                   "(vgimport vg)\n");
@@ -74,8 +74,8 @@ TEST_F(ForeignVgTest, AnLvsFailureOfAVgOfThisHostIsPassedOn) {
 }
 
 TEST_F(ForeignVgTest, AClusteredVgIsRefused) {
-  vg_systemid_ = "";
-  vg_attr_ = "wz--nc";
+  vg_.systemid = "";
+  vg_.attr = "wz--nc";
   ExpectUntouched({"-y", "vg/lv", "vg/snap"}, "lvm-revert: volume group vg is still marked "
                                                "clustered (clvmd, gone since LVM 2.03)");
 }

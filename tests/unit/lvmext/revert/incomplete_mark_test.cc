@@ -19,7 +19,7 @@ const LvRef kSnap{"vg", "snap"};
 
 TEST(IncompleteMarkTest, SetAndClearInOneCommitEachUnderOurLock) {
   FakeLvmTools lvm;
-  IncompleteMark mark(lvm, kSnap, nullptr, "lvm_revert_next_boot");
+  IncompleteMark mark(lvm, kSnap, nullptr, "lvm_revert_next_boot", VgLocking::kCallerHoldsLock);
   ASSERT_TRUE(mark.Set().ok());
   EXPECT_TRUE(mark.is_set());
   EXPECT_TRUE(mark.consumed());
@@ -34,7 +34,7 @@ TEST(IncompleteMarkTest, AMarkAlreadyThereIsNotCommittedAgain) {
   FakeLvmTools lvm;
   LvRecord record;
   record.tags = {"lvm_revert_incomplete"};
-  IncompleteMark mark(lvm, kSnap, &record, "");
+  IncompleteMark mark(lvm, kSnap, &record, "", VgLocking::kCallerHoldsLock);
   ASSERT_TRUE(mark.Set().ok());
   EXPECT_TRUE(mark.is_set());
   EXPECT_FALSE(mark.committed());
@@ -44,7 +44,7 @@ TEST(IncompleteMarkTest, AMarkAlreadyThereIsNotCommittedAgain) {
 TEST(IncompleteMarkTest, LvmFailingIsARefusalWithNothingWritten) {
   FakeLvmTools lvm;
   lvm.fail_changes = Status::IOError("lvchange failed");
-  IncompleteMark mark(lvm, kSnap, nullptr, "");
+  IncompleteMark mark(lvm, kSnap, nullptr, "", VgLocking::kCallerHoldsLock);
   const Status s = mark.Set();
   EXPECT_EQ(s.code(), StatusCode::kRefused);
   EXPECT_EQ(s.message(), "cannot record that the revert starts (tag lvm_revert_incomplete on "
@@ -54,7 +54,7 @@ TEST(IncompleteMarkTest, LvmFailingIsARefusalWithNothingWritten) {
 
 TEST(IncompleteMarkTest, AMarkThatCannotBeRemovedLeavesTheRunIncomplete) {
   FakeLvmTools lvm;
-  IncompleteMark mark(lvm, kSnap, nullptr, "");
+  IncompleteMark mark(lvm, kSnap, nullptr, "", VgLocking::kCallerHoldsLock);
   ASSERT_TRUE(mark.Set().ok());
   lvm.fail_changes = Status::IOError("lvchange failed");
   const Status s = mark.Clear("the revert is complete");
@@ -65,7 +65,7 @@ TEST(IncompleteMarkTest, AMarkThatCannotBeRemovedLeavesTheRunIncomplete) {
 
 TEST(IncompleteMarkTest, ClearingAMarkNeverSetChangesNothing) {
   FakeLvmTools lvm;
-  IncompleteMark mark(lvm, kSnap, nullptr, "");
+  IncompleteMark mark(lvm, kSnap, nullptr, "", VgLocking::kCallerHoldsLock);
   EXPECT_TRUE(mark.Clear("nothing was written").ok());
   EXPECT_TRUE(lvm.changes.empty());
 }
