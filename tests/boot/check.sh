@@ -6,8 +6,18 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../vm/guest-lib.sh"
+. "$here/system-ids.sh"
 PREP=$1
 shift
+
+# Some VGs belong to the images' hosts: this guest reads them as a host of
+# its own that lists them in local/extra_system_ids.
+export LVM_SYSTEM_DIR=/tmp/bt-check-lvm
+mkdir -p "$LVM_SYSTEM_DIR"
+sed 's/^\s*# system_id_source = .*/\tsystem_id_source = "lvmlocal"/' /etc/lvm/lvm.conf \
+    >"$LVM_SYSTEM_DIR/lvm.conf"
+printf 'local {\n  system_id = "bt-check"\n  extra_system_ids = [ "%s", "%s" ]\n}\n' \
+    "$BT_MACHINE_ID" "$BT_LVMLOCAL_ID" >"$LVM_SYSTEM_DIR/lvmlocal.conf"
 
 tags_of() { lvs --noheadings -o lv_tags "$1" | tr -d ' '; }
 
@@ -18,7 +28,7 @@ for case_name in "$@"; do
     vgchange -q -ay "$vg" >/dev/null
     vm_mknodes
     case $case_name in
-        next-boot | write-failure | dracut | cmdline | rescue | cut-next-boot | cut-cmdline | dracut-systemd)
+        next-boot | write-failure | dracut | cmdline | rescue | cut-next-boot | cut-cmdline | dracut-systemd | system-id)
             t_eq "$case_name: no schedule tag left, no revert marked under way" "$(tags_of "$vg/snap")" "" ;;
         two-schedules)
             t_eq "$case_name: snap tagged refused" "$(tags_of "$vg/snap")" lvm_revert_refused

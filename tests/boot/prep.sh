@@ -8,6 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../vm/guest-lib.sh"
+. "$here/system-ids.sh"
 OUT=$1
 shift
 mkdir -p "$OUT"
@@ -55,7 +56,7 @@ for case_name in "$@"; do
     mnt=/tmp/root-$vg
     # Scheduled while the root is mounted, as an admin would.
     case $case_name in
-        next-boot | off | refused | write-failure | dracut | cut-next-boot | dracut-systemd)
+        next-boot | off | refused | write-failure | dracut | cut-next-boot | dracut-systemd | system-id)
             vm_revert --at-next-boot "$vg/root" "$vg/snap"
             vm_show_revert
             cp "$REV_OUT" "$OUT/$vg.schedule.out"
@@ -111,6 +112,9 @@ for case_name in "$@"; do
     [[ $case_name == refused ]] || vm_sha "/dev/$vg/snap" >"$OUT/$vg.snap-sha"
     lvs -a -o lv_name,lv_attr,lv_tags "$vg" | sed "s/^/# $vg: /"
     vgchange -q -an "$vg" >/dev/null
+    # Last: the VG is then another host's to this guest.
+    id=$(bt_system_id "$case_name")
+    [[ -z $id ]] || vgchange -q -y --systemid "$id" "$vg" >/dev/null
 done
 t_ok "prep: $# disks ready"
 t_done

@@ -8,14 +8,14 @@
 #   tests/boot/run-boot-tests.sh [--keep] [CASE...]
 #
 # Cases: next-boot every-boot home off cmdline refused write-failure rescue
-# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd. Needs root, the package installed (scripts/package.sh, dpkg -i),
+# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd system-id. Needs root, the package installed (scripts/package.sh, dpkg -i),
 # initramfs-tools, qemu-system-x86 and a kernel in /boot. TAP on stdout;
 # exit 0 when every check passed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 ALL_CASES=(next-boot every-boot home off cmdline refused write-failure rescue dracut
-  cut-next-boot cut-cmdline two-schedules dracut-systemd)
+  cut-next-boot cut-cmdline two-schedules dracut-systemd system-id)
 KEEP=0
 CASES=()
 for a in "$@"; do
@@ -59,6 +59,24 @@ SECONDS=0
 step() { echo "# [$SECONDS s] $*"; }
 
 # ---------------------------------------------------------------- images
+. "$here/system-ids.sh"
+# with_lvm_system_id SOURCE ID CMD...: CMD in a mount namespace whose /etc
+# is a copy where LVM's system_id_source is SOURCE (machineid or lvmlocal)
+# and gives ID: the image is built as such a host would build it.
+with_lvm_system_id() {
+  local etc=$W/etc-$1
+  rm -rf "$etc"
+  cp -a /etc "$etc"
+  sed -i "s/^\s*# system_id_source = .*/\tsystem_id_source = \"$1\"/" "$etc/lvm/lvm.conf"
+  case $1 in
+    machineid) rm -f "$etc/machine-id"; echo "$2" >"$etc/machine-id" ;;
+    lvmlocal) printf 'local {\n  system_id = "%s"\n}\n' "$2" >"$etc/lvm/lvmlocal.conf" ;;
+  esac
+  unshare -m sh -c 'mount --bind "$1" /etc && shift && exec "$@"' sh "$etc" "${@:3}"
+}
+check "the initramfs-tools image's host has LVM system ID $BT_MACHINE_ID" \
+  "$(with_lvm_system_id machineid "$BT_MACHINE_ID" lvm systemid 2>/dev/null | sed 's/.*: *//')" \
+  "$BT_MACHINE_ID"
 # initramfs-tools: the host's configuration, only the modules a virtio disk,
 # ext4 and snapshots need, and fsck for the root (FSTYPE).
 step "mkinitramfs $KVER"
@@ -69,10 +87,12 @@ printf '%s\n' virtio_pci virtio_blk ext4 dm_mod dm_snapshot >"$W/conf/modules"
 # A test-only script that holds the root open when asked to (every-boot).
 mkdir -p "$W/conf/scripts/local-premount"
 install -m 755 "$here/hold-root.sh" "$W/conf/scripts/local-premount/boot-test-hold-root"
-mkinitramfs -d "$W/conf" -o "$W/initrd.img" "$KVER" 2>"$W/mkinitramfs.log" ||
+with_lvm_system_id machineid "$BT_MACHINE_ID" \
+  mkinitramfs -d "$W/conf" -o "$W/initrd.img" "$KVER" 2>"$W/mkinitramfs.log" ||
   die "mkinitramfs failed: $(tail -5 "$W/mkinitramfs.log")"
 lsinitramfs "$W/initrd.img" >"$W/initrd.list"
-for f in usr/sbin/lvm-revert scripts/local-premount/lvm-revert usr/sbin/lvm usr/sbin/dmsetup; do
+for f in usr/sbin/lvm-revert scripts/local-premount/lvm-revert usr/sbin/lvm usr/sbin/dmsetup \
+  etc/machine-id; do
   if grep -qx -- "$f" "$W/initrd.list"; then ok "initramfs-tools image holds $f"; else
     not_ok "initramfs-tools image holds $f"; fi
 done
@@ -80,10 +100,10 @@ grep -q 'lvm-revert' "$W/initrd.list" || die "no lvm-revert in the image"
 
 DRACUT=0
 [[ " ${CASES[*]} " == *" dracut"* ]] && DRACUT=1
-# dracut_image NAME MODULES OMIT: an image from the unpacked dracut, with
-# the installed package's module.
+# dracut_image NAME MODULES OMIT [WRAPPER...]: an image from the unpacked
+# dracut, with the installed package's module, built through WRAPPER.
 dracut_image() {
-  DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
+  "${@:4}" env DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
     bash "$W/dracut-root/usr/bin/dracut" --force --no-hostonly --conf /dev/null --confdir "$W/dracut-conf.d" \
     -m "$2" --add-drivers "virtio_pci virtio_blk ext4" ${3:+-o "$3"} \
     "$W/$1.img" "$KVER" >"$W/$1.log" 2>&1 || die "dracut ($1) failed: $(tail -5 "$W/$1.log")"
@@ -105,7 +125,8 @@ if [[ $DRACUT == 1 ]]; then
   mkdir -p "$W/dracut-conf.d"
   if [[ " ${CASES[*]} " == *" dracut "* ]]; then
     dracut_image dracut "bash base udev-rules kernel-modules rootfs-block dm lvm lvm-revert" \
-      "systemd plymouth"
+      "systemd plymouth" with_lvm_system_id lvmlocal "$BT_LVMLOCAL_ID"
+    has "dracut image holds lvmlocal.conf (not host-only)" "$W/dracut.list" "etc/lvm/lvmlocal.conf"
   fi
   if [[ " ${CASES[*]} " == *" dracut-systemd "* ]]; then
     # The systemd initrd Debian builds when systemd is installed, with
@@ -298,6 +319,7 @@ for c in "${CASES[@]}"; do
       has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
       ;;
     dracut)
+      # The VG belongs to host $BT_LVMLOCAL_ID, as the image does.
       boot "$c" "$img" "$W/dracut.img" "$root rd.lvm.lv=$vg/root rd.shell=0 rd.emergency=poweroff"
       has "$c: the console says it reverted" "$W/$c.log" "lvm-revert: reverted $vg/root to $vg/snap: wrote"
       has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
@@ -329,6 +351,13 @@ for c in "${CASES[@]}"; do
       has "$c: boot 2 completes the revert that started" "$W/$c-2.log" \
         "lvm-revert: completing the revert of $vg/root to $vg/snap, which started and did not finish"
       has "$c: boot 2 mounts the snapshot's content" "$W/$c-2.log" "E2E-INIT: $before"
+      ;;
+    system-id)
+      # The VG belongs to host $BT_MACHINE_ID, the image's /etc/machine-id.
+      boot "$c" "$img" "$W/initrd.img" "$root"
+      has "$c: a VG with the image's system ID is reverted at boot" "$W/$c.log" \
+        "lvm-revert: reverted $vg/root to $vg/snap: wrote"
+      has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
       ;;
     two-schedules)
       boot "$c" "$img" "$W/initrd.img" "$root"

@@ -255,14 +255,25 @@ check "dracut: the hook leaves no lvm_revert_ variables behind" "$(grep '^left b
 # copies into $initdir as dracut does; the other calls are logged), in
 # $work/initrd; prints the calls.
 setup() {
-  rm -rf "$work/initrd" "$work/sysroot" && mkdir -p "$work/initrd" "$work/sysroot/etc/lvm"
+  rm -rf "$work/initrd" "$work/sysroot" && mkdir -p "$work/initrd/etc" "$work/sysroot/etc/lvm"
   echo "global {}" >"$work/sysroot/etc/lvm/lvm.conf"
+  echo "0123456789abcdef0123456789abcdef" >"$work/sysroot/etc/machine-id"
+  echo "hosta" >"$work/sysroot/etc/lvm/system-id"
+  echo "local {}" >"$work/sysroot/etc/lvm/lvmlocal.conf"
+  [[ " $* " != *" EMPTY_MACHINE_ID=1 "* ]] || : >"$work/initrd/etc/machine-id"
+  [[ " $* " != *" OWN_MACHINE_ID=1 "* ]] || echo "fedcba98765432100123456789abcdef" >"$work/initrd/etc/machine-id"
   env "$@" bash -c '
     inst_binary() { echo "inst_binary $*"; }
     inst_multiple() { echo "inst_multiple $*"; }
     inst_simple() { echo "inst_simple $*"; [[ $# == 1 ]] || { mkdir -p "$initdir/${2%/*}"; cp "$1" "$initdir/$2"; }; }
     inst_hook() { echo "inst_hook $*"; }
     find_binary() { echo "/usr/sbin/$1"; }
+    lvm() {  # lvmconfig --typeconfig full KEY, from SID_SOURCE and SID_FILE
+      case $4 in
+        global/system_id_source) [[ -z ${SID_SOURCE:-} ]] || echo "system_id_source=\"$SID_SOURCE\"" ;;
+        global/system_id_file) [[ -z ${SID_FILE:-} ]] || echo "system_id_file=\"$SID_FILE\"" ;;
+      esac
+    }
     dracut_module_included() { [[ " $MODULES " == *" $1 "* ]]; }
     moddir=$(dirname "$1") initdir=$2 dracutsysrootdir=$3 systemdsystemunitdir=/usr/lib/systemd/system
     . "$1"
@@ -283,6 +294,27 @@ if grep -q "lvm.conf" <<<"$out"; then not_ok "module-setup: lvmconf=no: no lvm.c
   ok "module-setup: lvmconf=no: no lvm.conf"; fi
 check "module-setup: with systemd, dracut-pre-mount.service is ordered after local-fs-pre.target (after resume)" \
   "$(dropins | grep -v '^#' | tr '\n' ' ')" "[Unit] After=local-fs-pre.target " "$out"
+# What LVM needs for this host's system ID goes with lvm.conf, and only then.
+# has_line NAME OUT LINE / lacks_line: OUT holds (or not) the line LINE.
+has_line() { if grep -qxF -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
+lacks_line() { if grep -qxF -- "$3" <<<"$2"; then not_ok "$1" "$2"; else ok "$1"; fi; }
+out=$(setup MODULES="base lvm" lvmconf= SID_SOURCE=lvmlocal)
+has_line "module-setup: system_id_source lvmlocal: lvmlocal.conf" "$out" "inst_simple /etc/lvm/lvmlocal.conf"
+out=$(setup MODULES="base lvm" lvmconf=no SID_SOURCE=lvmlocal)
+lacks_line "module-setup: lvmconf=no: no lvmlocal.conf" "$out" "inst_simple /etc/lvm/lvmlocal.conf"
+out=$(setup MODULES="base lvm" lvmconf= SID_SOURCE=machineid)
+has_line "module-setup: system_id_source machineid: /etc/machine-id" "$out" "inst_simple /etc/machine-id"
+out=$(setup MODULES="base systemd lvm" lvmconf= SID_SOURCE=appmachineid EMPTY_MACHINE_ID=1)
+has_line "module-setup: appmachineid: replaces the empty machine-id of a generic systemd image" \
+  "$out" "inst_simple /etc/machine-id"
+out=$(setup MODULES="base systemd lvm" lvmconf= SID_SOURCE=machineid OWN_MACHINE_ID=1)
+lacks_line "module-setup: machineid: a machine-id already in the image stays" "$out" "inst_simple /etc/machine-id"
+out=$(setup MODULES="base lvm" lvmconf= SID_SOURCE=none)
+lacks_line "module-setup: system_id_source none: no machine-id" "$out" "inst_simple /etc/machine-id"
+out=$(setup MODULES="base lvm" lvmconf= SID_SOURCE=file SID_FILE=/etc/lvm/system-id)
+has_line "module-setup: system_id_source file: the file" "$out" "inst_simple /etc/lvm/system-id"
+out=$(setup MODULES="base lvm" lvmconf= SID_SOURCE=file SID_FILE=/etc/lvm/absent)
+lacks_line "module-setup: system_id_source file: a missing file is left out" "$out" "inst_simple /etc/lvm/absent"
 
 # ----------------------------------------- Debian maintainer scripts
 stubs=$work/stubs

@@ -16,6 +16,35 @@ installkernel() {
     hostonly='' instmods dm-snapshot
 }
 
+# LVM's setting KEY (global/...) as lvmconfig gives it, without its quotes.
+lvm_setting() {
+    LVM_SUPPRESS_FD_WARNINGS=1 lvm lvmconfig --typeconfig full "$1" 2>/dev/null |
+        sed -n 's/^[^=]*="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p'
+}
+
+# With lvm.conf, what LVM needs for this host's system ID (lvmsystemid(7)),
+# or this host's VGs are another host's in the initrd: 90lvm copies
+# lvmlocal.conf and the system_id_file only for host-only images or
+# lvmconf=yes, and /etc/machine-id comes only with a host-only systemd.
+# shellcheck disable=SC2154  # dracut sets dracutsysrootdir and initdir
+install_system_id() {
+    local id_file
+    [[ ! -f $dracutsysrootdir/etc/lvm/lvmlocal.conf ]] || inst_simple /etc/lvm/lvmlocal.conf
+    case "$(lvm_setting global/system_id_source)" in
+        machineid | appmachineid)
+            # systemd's module leaves an empty one in a generic image.
+            if [[ -s $dracutsysrootdir/etc/machine-id && ! -s $initdir/etc/machine-id ]]; then
+                rm -f "$initdir/etc/machine-id"
+                inst_simple /etc/machine-id
+            fi
+            ;;
+        file)
+            id_file=$(lvm_setting global/system_id_file)
+            [[ -z $id_file || ! -f $dracutsysrootdir$id_file ]] || inst_simple "$id_file"
+            ;;
+    esac
+}
+
 install() {
     # At /usr/sbin whatever the host's path, so it is on the initrd's PATH.
     inst_binary "$(find_binary lvm-revert)" /usr/sbin/lvm-revert
@@ -27,6 +56,7 @@ install() {
     # shellcheck disable=SC2154  # dracut sets lvmconf and dracutsysrootdir
     if [[ $lvmconf != "no" && -f $dracutsysrootdir/etc/lvm/lvm.conf ]]; then
         inst_simple /etc/lvm/lvm.conf
+        install_system_id
     fi
     # In a systemd initrd, dracut-pre-mount.service is ordered only after
     # dracut-initqueue.service and cryptsetup.target, and resuming from
