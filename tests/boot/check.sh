@@ -10,14 +10,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PREP=$1
 shift
 
-# Some VGs belong to the images' hosts: this guest reads them as a host of
-# its own that lists them in local/extra_system_ids.
+# Some VGs belong to the images' hosts: this guest checks each as its
+# owner (LVM activates no VG of another host, extra_system_ids or not).
 export LVM_SYSTEM_DIR=/tmp/bt-check-lvm
 mkdir -p "$LVM_SYSTEM_DIR"
 sed 's/^\s*# system_id_source = .*/\tsystem_id_source = "lvmlocal"/' /etc/lvm/lvm.conf \
     >"$LVM_SYSTEM_DIR/lvm.conf"
-printf 'local {\n  system_id = "bt-check"\n  extra_system_ids = [ "%s", "%s" ]\n}\n' \
-    "$BT_MACHINE_ID" "$BT_LVMLOCAL_ID" >"$LVM_SYSTEM_DIR/lvmlocal.conf"
+be_host() { printf 'local {\n  system_id = "%s"\n}\n' "$1" >"$LVM_SYSTEM_DIR/lvmlocal.conf"; }
 
 tags_of() { lvs --noheadings -o lv_tags "$1" | tr -d ' '; }
 
@@ -25,6 +24,8 @@ disk=0
 for case_name in "$@"; do
     vg=bt$disk
     disk=$((disk + 1))
+    id=$(bt_system_id "$case_name")
+    be_host "${id:-bt-check}"
     vgchange -q -ay "$vg" >/dev/null
     vm_mknodes
     case $case_name in
