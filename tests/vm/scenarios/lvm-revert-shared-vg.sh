@@ -31,7 +31,8 @@ trap 'rc=$?; stop_locking; (exit $rc); _t_on_exit' EXIT
 
 # A fixed host name: a restarted sanlock then reacquires its lease at once.
 sanlock daemon -w 0 -U root -G root -e lvm-revert-test
-lvmlockd -f >/tmp/lvmlockd.log 2>&1 &
+# A 2 s sanlock I/O timeout (default 10): joining a lockspace takes twice it.
+lvmlockd -f -o 2 >/tmp/lvmlockd.log 2>&1 &
 vm_bg_add $!
 for _ in $(seq 50); do lvmlockctl --info >/dev/null 2>&1 && break; sleep 0.1; done
 t_cmd "setup: lvmlockd answers" lvmlockctl --info
