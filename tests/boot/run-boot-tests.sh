@@ -106,7 +106,7 @@ dracut_image() {
   "${@:4}" env DRACUT_PATH="/usr/local/sbin /sbin /bin /usr/sbin /usr/bin" dracutbasedir="$W/dracut-tree" \
     bash "$W/dracut-root/usr/bin/dracut" --force --no-hostonly --conf /dev/null --confdir "$W/dracut-conf.d" \
     -m "$2" --add-drivers "virtio_pci virtio_blk ext4" ${3:+-o "$3"} \
-    "$W/$1.img" "$KVER" >"$W/$1.log" 2>&1 || die "dracut ($1) failed: $(tail -5 "$W/$1.log")"
+    "$W/$1.img" "$KVER" >"$W/$1-build.log" 2>&1 || die "dracut ($1) failed: $(tail -5 "$W/$1-build.log")"
   dracutbasedir="$W/dracut-tree" bash "$W/dracut-root/usr/bin/lsinitrd" "$W/$1.img" \
     >"$W/$1.list" 2>/dev/null || true
   has "$1 image holds lvm-revert" "$W/$1.list" "usr/sbin/lvm-revert"
