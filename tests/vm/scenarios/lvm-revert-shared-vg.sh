@@ -20,6 +20,7 @@ printf 'local {\n  host_id = 1\n}\n' >"$LVM_SYSTEM_DIR/lvmlocal.conf"
 # scenario stops) LVM cannot remove a shared VG, and the suite's clean-up
 # runs without use_lvmlockd, which skips it.
 # sanlock keeps the lvmlock LV open while it holds the lockspace.
+# shellcheck disable=SC2317  # invoked via trap
 stop_locking() {
     vm_kill_bg
     pkill -KILL -x sanlock || true
