@@ -11,6 +11,10 @@
 namespace lvmrevert::lvmext {
 namespace {
 
+// LVM's scan skips suspended devices (ours, while we copy) instead of
+// waiting for them to be resumed.
+constexpr const char* kSkipSuspended = "devices/ignore_suspended_devices=1";
+
 std::vector<std::string> LvsCommand(const std::string& vg) {
   // --foreign, --shared: another host's VG and a shared one are reported
   // too (lvs skips or refuses them otherwise), so that lvm-revert can decide
@@ -126,6 +130,12 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
   return LvsResult(vg, Run(LvsCommand(vg)));
 }
 
+StatusOr<std::string> ProcessLvmTools::ReportVgWhileSuspended(const std::string& vg) {
+  std::vector<std::string> argv = LvsCommand(vg);
+  argv.insert(argv.begin() + 2, {"--config", kSkipSuspended});
+  return LvsResult(vg, Run(argv));
+}
+
 // `lvm systemid` prints "  system ID: hosta" (empty after the colon when the
 // host has none). A failure leaves the ID unknown, which LVM treats as none:
 // only VGs without a system ID are this host's then.
@@ -208,7 +218,7 @@ Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::strin
   std::vector<std::string> argv = {"lvm", "lvchange"};
   // The snapshot may be suspended meanwhile: LVM's scan must skip it, not
   // wait for it.
-  const std::string skip_suspended = "devices/ignore_suspended_devices=1";
+  const std::string skip_suspended = kSkipSuspended;
   std::optional<PrivateDir> lock_dir;
   if (locking == VgLocking::kCallerHoldsLock) {
     // Our flock on the VG guards the change.

@@ -54,6 +54,11 @@ class LvmTools {
   virtual ~LvmTools() = default;
   // The JSON report for `vg` (see LvmView). kNotFound when the VG does not exist.
   virtual StatusOr<std::string> ReportVg(const std::string& vg) = 0;
+  // The same while one of our snapshots is suspended: LVM's scan skips
+  // suspended devices instead of waiting for them (for us).
+  virtual StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) {
+    return ReportVg(vg);
+  }
   virtual StatusOr<LvmConfig> ReadConfig() = 0;
   // Both, concurrently where the tools allow; by default one after the other.
   virtual ConfigAndReport ReadConfigAndReportVg(const std::string& vg);
@@ -85,6 +90,7 @@ class LvmTools {
 class ProcessLvmTools final : public LvmTools {
  public:
   StatusOr<std::string> ReportVg(const std::string& vg) override;
+  StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) override;
   StatusOr<LvmConfig> ReadConfig() override;
   // Two processes at once: each LVM command starts slowly (it scans devices).
   ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;

@@ -223,8 +223,9 @@ VgLocking LvmSession::CallerLocking() const {
   return vg_ && vg_->shared() ? VgLocking::kCallerHoldsFileLock : VgLocking::kCallerHoldsLock;
 }
 
-StatusOr<LvmView> LvmSession::ReadView() {
-  StatusOr<std::string> report = env_.lvm->ReportVg(options_.vg());
+StatusOr<LvmView> LvmSession::ReadView(bool while_suspended) {
+  StatusOr<std::string> report = while_suspended ? env_.lvm->ReportVgWhileSuspended(options_.vg())
+                                                 : env_.lvm->ReportVg(options_.vg());
   if (!report.ok()) return report.status();
   return LvmView::Parse(*report);
 }
@@ -232,7 +233,7 @@ StatusOr<LvmView> LvmSession::ReadView() {
 // Between LVM's view and the mark, only our tag may have changed.
 Status LvmSession::RememberVgAsMarked() {
   if (!vg_ || !vg_->shared()) return Status::Ok();
-  StatusOr<LvmView> now = ReadView();
+  StatusOr<LvmView> now = ReadView(snapshot_suspended());
   if (!now.ok()) return now.status().WithPrefix("reading volume group " + options_.vg() + " again");
   const std::vector<std::string> changes =
       DescribeVgChanges(options_.vg(), view_, *now, member_.marked().lv);

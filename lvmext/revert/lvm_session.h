@@ -70,7 +70,8 @@ class LvmSession : public RevertSession {
   Status LoadMemberPlan();
   // What writing through the origin costs every other snapshot of it.
   Status AssessSiblings();
-  StatusOr<LvmView> ReadView();
+  // LVM's report of the VG again (`while_suspended`: one of ours is).
+  StatusOr<LvmView> ReadView(bool while_suspended = false);
   // In a shared VG another host may change the metadata while we write
   // (shared_vg.h): the VG as it was when the mark was set, and afterwards.
   Status RememberVgAsMarked();

@@ -51,7 +51,10 @@ done
 [[ -n $KVER ]] || die "no kernel in /boot with modules"
 
 W=$(mktemp -d /var/tmp/lvm-revert-boot.XXXXXX)
+PREP_PID=""
 cleanup() {
+  # The disks' guest, if it still runs (its own trap stops qemu).
+  if [[ -n $PREP_PID ]]; then kill -TERM "$PREP_PID" 2>/dev/null || true; wait "$PREP_PID" 2>/dev/null || true; fi
   if [[ $KEEP == 1 || $FAILED -gt 0 ]]; then echo "# kept $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
@@ -98,6 +101,20 @@ for f in usr/sbin/lvm-revert scripts/local-premount/lvm-revert usr/sbin/lvm usr/
 done
 grep -q 'lvm-revert' "$W/initrd.list" || die "no lvm-revert in the image"
 
+# ---------------------------------------------------------------- disks
+# The guest sees the run-in-vm work directory (not the rest of /var/tmp):
+# the disks and what prep.sh records live there. It prepares them while
+# the dracut images are built (waited for before the first boot).
+VMW=$W/vm
+PREP=$VMW/prep
+step "preparing ${#CASES[@]} disks (in the background)"
+disk_args=()
+for _ in "${CASES[@]}"; do disk_args+=(--disk 160M); done
+"$top/tests/vm/run-in-vm.sh" --workdir "$VMW" --timeout 900 "${disk_args[@]}" \
+  --env LVM_REVERT=/usr/sbin/lvm-revert -- bash "$here/prep.sh" "$PREP" "${CASES[@]}" \
+  >"$W/prep.log" 2>&1 &
+PREP_PID=$!
+
 DRACUT=0
 [[ " ${CASES[*]} " == *" dracut"* ]] && DRACUT=1
 # dracut_image NAME MODULES OMIT [WRAPPER...]: an image from the unpacked
@@ -142,17 +159,11 @@ kernel-modules rootfs-block dm lvm resume plymouth lvm-revert" ""
   fi
 fi
 
-# ---------------------------------------------------------------- disks
-# The guest sees the run-in-vm work directory (not the rest of /var/tmp):
-# the disks and what prep.sh records live there.
-VMW=$W/vm
-PREP=$VMW/prep
-step "preparing ${#CASES[@]} disks"
-disk_args=()
-for _ in "${CASES[@]}"; do disk_args+=(--disk 160M); done
-"$top/tests/vm/run-in-vm.sh" --workdir "$VMW" --timeout 900 "${disk_args[@]}" \
-  --env LVM_REVERT=/usr/sbin/lvm-revert -- bash "$here/prep.sh" "$PREP" "${CASES[@]}" \
-  >"$W/prep.log" 2>&1 || die "preparing the disks failed: $(tail -20 "$W/prep.log")"
+step "waiting for the disks"
+prep_status=0
+wait "$PREP_PID" || prep_status=$?
+PREP_PID=""
+((prep_status == 0)) || die "preparing the disks failed: $(tail -20 "$W/prep.log")"
 grep '^# bt' "$W/prep.log" || true
 
 # ---------------------------------------------------------------- boots

@@ -90,6 +90,12 @@ class FakeLvmTools final : public lvmext::LvmTools {
     if (!fail_report_vg.ok()) return fail_report_vg;
     return lvs_json;
   }
+  // Reports asked for while one of our snapshots is suspended.
+  int reports_while_suspended = 0;
+  StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) override {
+    ++reports_while_suspended;
+    return ReportVg(vg);
+  }
   StatusOr<lvmext::LvmConfig> ReadConfig() override {
     ++configs;
     return config;

@@ -133,6 +133,8 @@ TEST_F(SharedVgSessionTest, AChangeBeforeTheFirstWriteRefusesWithNothingWritten)
 TEST_F(SharedVgSessionTest, NoChangeMeansNoComplaint) {
   EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap"}), kExitDone) << err_.str();
   EXPECT_EQ(lvm_.reports, 3);
+  // Right after the mark the snapshot is suspended: LVM must not wait for it.
+  EXPECT_EQ(lvm_.reports_while_suspended, 1);
   EXPECT_EQ(lvs_[1].tags, "");
 }
 
