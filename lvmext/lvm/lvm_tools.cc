@@ -1,5 +1,6 @@
 #include "lvmext/lvm/lvm_tools.h"
 
+#include <initializer_list>
 #include <sstream>
 #include <vector>
 
@@ -15,12 +16,17 @@ namespace {
 // waiting for them to be resumed.
 constexpr const char* kSkipSuspended = "devices/ignore_suspended_devices=1";
 
-std::vector<std::string> LvsCommand(const std::string& vg) {
+// lvs's report of kLvsFields (LvmView), for the LVs that `selection` (a VG,
+// or --select and its expression) names.
+std::vector<std::string> LvsCommand(std::initializer_list<std::string> selection) {
   // --foreign, --shared: another host's VG and a shared one are reported
   // too (lvs skips or refuses them otherwise), so that lvm-revert can decide
   // on them in its own words (vg_access.h, shared_vg.h) instead of lvs's.
-  return {"lvm", "lvs", "--readonly", "--foreign", "--shared", "--reportformat", "json", "--units", "b",
-          "--nosuffix", "-a", "-o", kLvsFields, vg};
+  std::vector<std::string> argv = {"lvm", "lvs", "--readonly", "--foreign", "--shared",
+                                   "--reportformat", "json", "--units", "b", "--nosuffix", "-a",
+                                   "-o", kLvsFields};
+  argv.insert(argv.end(), selection);
+  return argv;
 }
 
 std::vector<std::string> LvmconfigCommand(const char* type) {
@@ -127,11 +133,11 @@ static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
 }
 
 StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
-  return LvsResult(vg, Run(LvsCommand(vg)));
+  return LvsResult(vg, Run(LvsCommand({vg})));
 }
 
 StatusOr<std::string> ProcessLvmTools::ReportVgWhileSuspended(const std::string& vg) {
-  std::vector<std::string> argv = LvsCommand(vg);
+  std::vector<std::string> argv = LvsCommand({vg});
   argv.insert(argv.begin() + 2, {"--config", kSkipSuspended});
   return LvsResult(vg, Run(argv));
 }
@@ -172,7 +178,7 @@ ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
 
 ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
   StatusOr<Running> lvmconfig = Start(LvmconfigCommand("full"));
-  StatusOr<Running> lvs = Start(LvsCommand(vg));
+  StatusOr<Running> lvs = Start(LvsCommand({vg}));
   StatusOr<Running> systemid = Start(kSystemIdCommand);
   StatusOr<LvmConfig> config =
       LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
@@ -199,9 +205,7 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
 StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
   std::string select;
   for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
-  StatusOr<Output> r = Run({"lvm", "lvs", "--readonly", "--foreign", "--shared", "--reportformat",
-                            "json", "--units", "b", "--nosuffix", "-a", "-o", kLvsFields, "--select",
-                            select});
+  StatusOr<Output> r = Run(LvsCommand({"--select", select}));
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
   const std::string failed = "lvs --select '" + select + "' failed (exit " +
@@ -216,13 +220,11 @@ StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::stri
 Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                                    const std::vector<std::string>& remove, VgLocking locking) {
   std::vector<std::string> argv = {"lvm", "lvchange"};
-  // The snapshot may be suspended meanwhile: LVM's scan must skip it, not
-  // wait for it.
-  const std::string skip_suspended = kSkipSuspended;
+  // The snapshot may be suspended meanwhile (kSkipSuspended).
   std::optional<PrivateDir> lock_dir;
   if (locking == VgLocking::kCallerHoldsLock) {
     // Our flock on the VG guards the change.
-    argv.insert(argv.end(), {"--nolocking", "--config", skip_suspended});
+    argv.insert(argv.end(), {"--nolocking", "--config", kSkipSuspended});
   } else if (locking == VgLocking::kCallerHoldsFileLock) {
     // Our flock guards the change on this host, lvmlockd's VG lock against
     // the others: LVM takes its flock in a directory of its own, so it does
@@ -231,7 +233,7 @@ Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::strin
     if (!dir.ok()) return dir.status().WithPrefix("lvchange (tags) " + lv.full());
     lock_dir.emplace(std::move(dir).value());
     argv.insert(argv.end(), {"--config", "global/locking_dir=\"" + lock_dir->path() + "\" " +
-                                             skip_suspended});
+                                             kSkipSuspended});
   }
   for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
   for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
