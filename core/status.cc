@@ -39,6 +39,8 @@ bool IsLastingRefusal(RefusalReason reason) {
     case RefusalReason::kOtherRevertIncomplete:
       return true;
     case RefusalReason::kUnspecified:
+    case RefusalReason::kBadCommandLine:
+    case RefusalReason::kNamesASet:
     case RefusalReason::kInUse:
     case RefusalReason::kDeviceOpen:
     // Another host's VG is never tagged by this one; it may be handed over.

@@ -37,6 +37,8 @@ enum class RefusalReason {
   kOtherRevertIncomplete,   // the origin is half-reverted to another source
   kNotThisHostsVg,          // foreign (another host's system ID), exported, or clustered
   kSharedVgNotHeld,         // a shared (lvmlockd) VG whose origin is not held ex here
+  kBadCommandLine,          // a command line that only the volumes' state shows to be wrong
+  kNamesASet,               // two names read as a pair are two snapshots: a set
 };
 
 // A refusal that will be the same at every boot until an admin acts.

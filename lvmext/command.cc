@@ -11,6 +11,7 @@
 #include "lvmext/system/interrupt.h"
 #include "lvmext/revert/lvm_revert.h"
 #include "lvmext/revert/offline_revert.h"
+#include "lvmext/revert/set_revert.h"
 #include "lvmext/cli/outcome.h"
 #include "lvmext/boot/schedule.h"
 #include "lvmext/boot/schedule_at_boot.h"
@@ -42,7 +43,17 @@ std::string LostOutput(Console& console) {
   return lost;
 }
 
-Report Dispatch(const Options& options, Console& console, Environment& env) {
+// A set, as one whatever is done with it (set_revert.h).
+Report DispatchSet(const Options& options, Console& console, Environment& env) {
+  switch (options.action) {
+    case Action::kCancel: return RunSetCancel(options, console, env);
+    case Action::kScheduleNextBoot:
+    case Action::kScheduleEveryBoot: return RunSet(options, console, env, MakeScheduleAtBoot);
+    default: return RunSet(options, console, env, MakeLvmRevert);
+  }
+}
+
+Report DispatchOne(const Options& options, Console& console, Environment& env) {
   switch (options.action) {
     case Action::kBoot: return RunBoot(options, console, env);
     case Action::kListScheduled: return RunListScheduled(options, console, env);
@@ -56,6 +67,18 @@ Report Dispatch(const Options& options, Console& console, Environment& env) {
   }
   return options.lvm_form() ? RunLvmRevertForm(options, console, env)
                             : RunOfflineRevert(options, console, env);
+}
+
+// Two names in one VG are a pair unless LVM's view says they are two
+// snapshots (the run of the pair says so, before anything is written).
+Report Dispatch(const Options& options, Console& console, Environment& env) {
+  if (options.set && !options.pair_or_set()) return DispatchSet(options, console, env);
+  Report report = DispatchOne(options, console, env);
+  if (report.status.reason() != RefusalReason::kNamesASet) return report;
+  Options set = options;
+  set.origin_lv.reset();
+  set.snapshot_lv.reset();
+  return DispatchSet(set, console, env);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <iterator>
 
 #include "lvmext/cli/tags.h"
+#include "lvmext/revert/set_members.h"
+#include "lvmext/revert/set_revert.h"
 #include "lvmext/lvm/lvm_view.h"
 #include "lvmext/lvm/preflight.h"
 
@@ -58,6 +60,11 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.origin = origin->full();
   }
   const LvRecord* snap = view->Find(options.snapshot_lv->lv);
+  if (options.pair_or_set() && NamesASet(*view, *options.origin_lv) &&
+      (snap == nullptr || snap->origin != options.origin_lv->lv)) {
+    report.status = Status::Refused("two snapshots name a set").WithReason(RefusalReason::kNamesASet);
+    return report;
+  }
   if (snap == nullptr) {
     report.status = Status::Refused("logical volume " + report.snapshot + " not found");
     return report;
@@ -78,6 +85,9 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
   for (const char* tag : kScheduleTags) {
     if (snap->has_tag(tag)) tags.push_back(tag);
   }
+  for (const std::string& tag : snap->tags) {
+    if (IsSetTag(tag)) tags.push_back(tag);
+  }
   report.result = Result::kCancelled;
   if (tags.empty()) {
     if (options.format == OutputFormat::kText && !options.quiet) {
@@ -89,6 +99,28 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
       console.out << "Cancelled: " << report.origin << " will not be reverted to "
                   << report.snapshot << " at boot.\n";
     }
+  }
+  return report;
+}
+
+Report RunSetCancel(const Options& options, Console& console, Environment& env) {
+  Report report;
+  report.mode = "lvm";
+  if (env.lvm == nullptr) {
+    report.status = Status::Refused("--cancel needs the LVM tools");
+    return report;
+  }
+  StatusOr<std::vector<Options>> members = MemberOptions(options, *env.lvm);
+  if (!members.ok()) {
+    report.status = members.status();
+    return report;
+  }
+  report.result = Result::kCancelled;
+  for (const Options& member : *members) {
+    report.members.push_back(RunCancel(member, console, env));
+    // The first failure is the run's; the other members are still tried,
+    // since a cancel only removes tags.
+    if (report.status.ok()) report.status = report.members.back().status;
   }
   return report;
 }

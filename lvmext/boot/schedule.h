@@ -28,6 +28,10 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm);
 // --cancel VG/LV VG/SNAP: removes the schedule tags from the snapshot.
 Report RunCancel(const Options& options, Console& console, Environment& env);
 
+// --cancel with a set: RunCancel for every member, which also drops the
+// set's tag.
+Report RunSetCancel(const Options& options, Console& console, Environment& env);
+
 // --list-scheduled [--json].
 Report RunListScheduled(const Options& options, Console& console, Environment& env);
 

@@ -1,5 +1,7 @@
 #include "lvmext/boot/schedule_at_boot.h"
 
+#include <algorithm>
+
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/cli/tags.h"
 #include "lvmext/revert/lvm_session.h"
@@ -29,12 +31,24 @@ class ScheduleAtBoot final : public LvmSession {
     const LvRef& snapshot = member_.snapshot();
     const bool every = options_.action == Action::kScheduleEveryBoot;
     const std::string tag = every ? kTagEveryBoot : kTagNextBoot;
+    std::vector<std::string> add = {tag};
+    if (!options_.set_tag.empty()) add.push_back(options_.set_tag);
     std::vector<std::string> stale;
-    for (const char* other : kScheduleTags) {
-      if (other != tag && member_.snapshot_record()->has_tag(other)) stale.push_back(other);
+    for (const std::string& other : member_.snapshot_record()->tags) {
+      const bool schedule_tag =
+          std::find(std::begin(kScheduleTags), std::end(kScheduleTags), other) !=
+          std::end(kScheduleTags);
+      if ((schedule_tag || IsSetTag(other)) && std::find(add.begin(), add.end(), other) == add.end()) {
+        stale.push_back(other);
+      }
     }
-    ReleaseForLvm();  // lvchange takes the VG lock itself
-    Status s = env_.lvm->ChangeTags(snapshot, {tag}, stale);
+    Status s;
+    if (options_.set_member) {
+      s = env_.lvm->ChangeTags(snapshot, add, stale, CallerLocking());  // the set holds the lock
+    } else {
+      ReleaseForLvm();  // lvchange takes the VG lock itself
+      s = env_.lvm->ChangeTags(snapshot, add, stale);
+    }
     if (!s.ok()) return s.WithPrefix("tagging " + snapshot.full());
     report_.result = Result::kScheduled;
     report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
@@ -44,7 +58,10 @@ class ScheduleAtBoot final : public LvmSession {
         (every ? "reset" : "reverted") + " to " + snapshot.full() + " (" + MiB(t.bytes) +
         " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + tag +
         " on " + snapshot.full() + ".");
-    Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
+    // A set's member is cancelled with its set, which says how.
+    if (!options_.set_member) {
+      Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
+    }
     if (env_.boot_image != nullptr) {
       if (const std::optional<std::string> why = env_.boot_image->WhyNotReady()) Warn(*why);
     }
@@ -53,6 +70,11 @@ class ScheduleAtBoot final : public LvmSession {
 };
 
 }  // namespace
+
+std::unique_ptr<LvmSession> MakeScheduleAtBoot(const Options& options, Console& console,
+                                               Environment& env) {
+  return std::make_unique<ScheduleAtBoot>(options, console, env);
+}
 
 Report RunScheduleAtBoot(const Options& options, Console& console, Environment& env) {
   return ScheduleAtBoot(options, console, env).Run();

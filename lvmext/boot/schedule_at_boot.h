@@ -3,16 +3,23 @@
 // tagged so that the initramfs reverts it before the root is mounted.
 #pragma once
 
+#include <memory>
+
 #include "lvmext/cli/environment.h"
 #include "lvmext/cli/options.h"
 #include "lvmext/cli/report.h"
 #include "lvmext/lvm/lv_name.h"
 #include "lvmext/lvm/lvm_view.h"
+#include "lvmext/revert/lvm_session.h"
 #include "lvmext/system/console.h"
 
 namespace lvmrevert::lvmext {
 
 Report RunScheduleAtBoot(const Options& options, Console& console, Environment& env);
+// One member of a set scheduled as one (set_revert.h): it also carries the
+// set's tag.
+std::unique_ptr<LvmSession> MakeScheduleAtBoot(const Options& options, Console& console,
+                                               Environment& env);
 
 // Scheduling `snapshot` for boot: refused when another snapshot of the same
 // origin already is (the boot would revert to both, the last one winning).

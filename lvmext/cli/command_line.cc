@@ -78,9 +78,10 @@ CLI::Option* Register(CLI::App& app, G& given, const OptionSpec& spec) {
 // Every volume and option of the tables, in their order.
 void RegisterAll(CLI::App& app, G& given) {
   for (const PositionalSpec& positional : PositionalTable()) {
-    app.add_option(std::string(positional.name), given.*positional.field,
-                   std::string(positional.help))
-        ->type_name(std::string(positional.value_name));
+    std::visit([&](auto field) {
+      app.add_option(std::string(positional.name), given.*field, std::string(positional.help))
+          ->type_name(std::string(positional.value_name));
+    }, positional.field);
   }
   std::map<OptionId, CLI::Option*> registered;
   for (const OptionSpec& spec : OptionTable()) {
@@ -169,9 +170,44 @@ Options RevertOptions(const G& given) {
   return options;
 }
 
+// A set: @TAG, --snapset NAME, or snapshots (two in different VGs, or
+// more than two; two in one VG may still be a pair, see Options).
+std::optional<std::string> ReadSet(const G& given, Options& options) {
+  SetSpec set;
+  if (!given.snapset.empty()) {
+    set.kind = SetSpec::Kind::kSnapset;
+    set.name = given.snapset;
+  } else if (given.first_volume.starts_with('@')) {
+    if (!given.second_volume.empty()) {
+      return "@TAG names a set by itself: give it alone (" + given.first_volume + ")";
+    }
+    set.kind = SetSpec::Kind::kTag;
+    set.name = given.first_volume.substr(1);
+    if (!IsValidLvmTag(set.name)) {
+      return "'" + given.first_volume + "' is not an LV tag (LVM tags use A-Z a-z 0-9 _ + . - / = ! : & #)";
+    }
+  } else {
+    std::vector<std::string> names = {given.first_volume, given.second_volume};
+    names.insert(names.end(), given.more_volumes.begin(), given.more_volumes.end());
+    for (const std::string& name : names) {
+      StatusOr<LvRef> ref = ParseLvName(name);
+      if (!ref.ok()) return ref.status().message();
+      set.snapshots.push_back(*ref);
+    }
+  }
+  options.set = std::move(set);
+  return std::nullopt;
+}
+
+bool NamesASet(const G& given) {
+  return !given.snapset.empty() || given.first_volume.starts_with('@') ||
+         !given.more_volumes.empty();
+}
+
 // The volumes of the LVM form and of --restore, read once the rules of
 // their combinations hold.
 std::optional<std::string> ReadVolumes(const G& given, Options& options) {
+  if (NamesASet(given)) return ReadSet(given, options);
   if (options.restores()) {
     StatusOr<LvRef> origin_ref = ParseLvName(given.first_volume);
     if (!origin_ref.ok()) return origin_ref.status().message();
@@ -188,13 +224,14 @@ std::optional<std::string> ReadVolumes(const G& given, Options& options) {
   if (snapshot_only) return std::nullopt;
   StatusOr<LvRef> origin_ref = ParseLvName(given.first_volume);
   if (!origin_ref.ok()) return origin_ref.status().message();
-  options.origin_lv = *origin_ref;
-  if (origin_ref->vg != snapshot_ref->vg) {
-    return "the origin and its snapshot must be in the same volume group (" + origin_ref->full() +
-           ", " + snapshot_ref->full() + ")";
-  }
   if (*origin_ref == *snapshot_ref) return origin_ref->full() + " cannot be its own snapshot";
-  return std::nullopt;
+  // Snapshots in two VGs: a set; else LVM's view tells a pair from a set.
+  if (origin_ref->vg != snapshot_ref->vg) {
+    options.snapshot_lv.reset();
+    return ReadSet(given, options);
+  }
+  options.origin_lv = *origin_ref;
+  return ReadSet(given, options);
 }
 
 }  // namespace

@@ -61,6 +61,11 @@ const std::vector<OptionSpec> kOptions = {
     {.id = kRemoveSnapshot, .names = "--remove-snapshot", .field = &G::remove_snapshot,
      .help = "LVM form: remove the snapshot (lvremove) after the revert",
      .group = Group::kLvmForm, .modes = kLvmMode},
+    {.id = kSnapset, .names = "--snapset", .field = &G::snapset, .value = ValueKind::kNewName,
+     .value_name = "NAME",
+     .help = "LVM form: the snapshot set snapm names NAME (its snapshots "
+             "<origin>-snapset_NAME_<time>_<mount point>), reverted as one",
+     .group = Group::kLvmForm, .modes = kLvmMode | kScheduleMode | kCancelMode},
     {.id = kNoUdevSync, .names = "--noudevsync", .field = &G::no_udev_sync,
      .help = "LVM form: do not wait for udev after resuming devices", .group = Group::kLvmForm,
      .modes = kLvmMode | kRestoreMode | kScheduleMode | kCancelMode},
@@ -120,7 +125,7 @@ const std::vector<Rule> kRules = {
     {kAnyCommand, kAtMostOne, {{kAtNextBoot, kAtEveryBoot, kCancel, kListScheduled, kBoot}}, {},
      "--at-next-boot, --at-every-boot, --cancel, --list-scheduled and --boot exclude each "
      "other"},
-    {kAnyCommand, kConflict, {{kListScheduled, kBoot}}, {{kCow, kOrigin}, kGivesVolumes},
+    {kAnyCommand, kConflict, {{kListScheduled, kBoot}}, {{kCow, kOrigin, kSnapset}, kGivesVolumes},
      "{option} takes no volumes: it finds them by their tags"},
     {kBeforeNames, kConflict, kScheduling, kOffline,
      "--at-next-boot, --at-every-boot and --cancel work on LVM volumes: give VG/LV VG/SNAP"},
@@ -143,6 +148,10 @@ const std::vector<Rule> kRules = {
      "--restore FILE VG/LV is the LVM form; offline, restore with --cow FILE --origin ORIGIN"},
     {kBeforeNames, kConflict, {{kRestore}}, {{}, kNotOneVolume},
      "--restore FILE takes one volume: lvm-revert --restore FILE VG/LV"},
+    {kBeforeNames, kConflict, {{kBackup, kBackupSnapshot, kRestore, kRemoveSnapshot}},
+     {{kSnapset}, kNamesASet}, kOneOriginOnly},
+    {kBeforeNames, kConflict, {{kSnapset}}, {{kCow, kOrigin}, kGivesVolumes},
+     "--snapset NAME names a set by itself: give no volumes, --cow or --origin with it"},
     {kBeforeNames, kConflict, {{kRestore}},
      {{kBackup, kBackupSnapshot, kRemoveSnapshot, kAtNextBoot, kAtEveryBoot, kCancel}},
      "--restore does not go with --backup, --backup-snapshot, --remove-snapshot or scheduling"},
@@ -153,7 +162,7 @@ const std::vector<Rule> kRules = {
     {kBeforeNames, kConflict, kOffline, {{}, kGivesVolumes},
      "unexpected argument '{volume}': give either VG/LV VG/SNAP or --cow and --origin, not "
      "both"},
-    {kBeforeNames, kRequired, {{kCow, kOrigin}, kGivesVolumes}, {},
+    {kBeforeNames, kRequired, {{kCow, kOrigin, kSnapset}, kGivesVolumes}, {},
      "give the origin and its snapshot: VG/LV VG/SNAP (or --cow STORE --origin PATH)"},
     {kBeforeNames, kConflict, {{kAllowInvalidate, kRemoveSnapshot, kNoUdevSync}}, kOffline,
      "--allow-invalidate, --remove-snapshot and --noudevsync belong to the LVM form (VG/LV "
@@ -170,6 +179,8 @@ std::span<const PositionalSpec> PositionalTable() {
   static const PositionalSpec kPositionals[] = {
       {"origin", &G::first_volume, "VG/LV", "The origin LV, VG/LV or /dev/VG/LV"},
       {"snapshot", &G::second_volume, "VG/SNAP", "Its old-style snapshot, VG/SNAP"},
+      {"more", &G::more_volumes, "VG/SNAP",
+       "A set: more snapshots, each reverting its own origin, as one"},
   };
   return kPositionals;
 }
@@ -180,6 +191,8 @@ std::span<const FormSpec> FormTable() {
   static const FormSpec kForms[] = {
       {kLvmMode, "[options] VG/LV VG/SNAP",
        "revert active LVM volumes (VG/SNAP alone: the origin LVM records for it)"},
+      {kLvmMode, "[options] VG/SNAP VG/SNAP... | @TAG | --snapset NAME",
+       "a set: every origin to its snapshot, all or nothing"},
       {kOfflineMode, "[options] --cow STORE --origin PATH", "images or devices, without LVM"},
       {kRestoreMode, "[options] --restore FILE VG/LV", "write a --backup FILE back onto VG/LV"},
       {kScheduleMode, "[options] --at-next-boot|--at-every-boot VG/LV VG/SNAP",
@@ -265,13 +278,18 @@ namespace {
 
 bool Holds(const GivenCommandLine& given, Fact fact) {
   const bool first = !given.first_volume.empty(), second = !given.second_volume.empty();
-  return fact == kGivesVolumes ? first || second : !first || second;
+  switch (fact) {
+    case kGivesVolumes: return first || second;
+    case kNotOneVolume: return !first || second;
+    case kNamesASet: return given.first_volume.starts_with('@') || !given.more_volumes.empty();
+  }
+  return false;
 }
 
 int CountGiven(const GivenCommandLine& given, const Terms& terms) {
   int count = 0;
   for (OptionId id : terms.options) count += IsGiven(given, id) ? 1 : 0;
-  for (Fact fact : {kGivesVolumes, kNotOneVolume}) {
+  for (Fact fact : {kGivesVolumes, kNotOneVolume, kNamesASet}) {
     if ((terms.facts & fact) != 0 && Holds(given, fact)) ++count;
   }
   return count;

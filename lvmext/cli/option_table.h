@@ -22,6 +22,8 @@ namespace lvmrevert::lvmext {
 struct GivenCommandLine {
   std::string first_volume;   // VG/LV (or VG/SNAP alone)
   std::string second_volume;  // VG/SNAP
+  std::vector<std::string> more_volumes;  // a set: the third snapshot on
+  std::string snapset;
   std::string cow;
   std::string origin;
   bool test = false;
@@ -56,9 +58,13 @@ struct GivenCommandLine {
 enum class OptionId {
   kHelp, kVersion, kCow, kOrigin, kTest, kDryRun, kFormat, kJson, kReportFormat, kYes,
   kVerbose, kQuiet, kIoEngine, kQueueDepth, kProgress, kAllowInvalidate, kRemoveSnapshot,
-  kNoUdevSync, kBackup, kBackupSnapshot, kRestore, kVerify, kCompare, kAtNextBoot, kAtEveryBoot,
+  kSnapset, kNoUdevSync, kBackup, kBackupSnapshot, kRestore, kVerify, kCompare, kAtNextBoot, kAtEveryBoot,
   kCancel, kListScheduled, kBoot, kCompletionList,
 };
+
+// Why an option that works on one origin is refused with a set (exit 3).
+inline constexpr std::string_view kOneOriginOnly =
+    "{option} works on one origin, not on a set of snapshots";
 
 // The sections of --help, in their order there.
 enum class Group { kLvmForm, kOfflineForm, kOutput, kUndoVerify, kBootScheduling, kTuning, kHelp,
@@ -105,10 +111,11 @@ struct OptionSpec {
   bool (*valid)(std::string_view) = nullptr;  // checked by a RuleKind::kValidValue rule
 };
 
-// The two volumes, in order.
+// The volumes, in order: VG/LV VG/SNAP, or the snapshots of a set.
 struct PositionalSpec {
   std::string_view name;
-  std::string GivenCommandLine::*field;
+  std::variant<std::string GivenCommandLine::*, std::vector<std::string> GivenCommandLine::*>
+      field;
   std::string_view value_name;
   std::string_view help;
 };
@@ -117,6 +124,7 @@ struct PositionalSpec {
 enum Fact : unsigned {
   kGivesVolumes = 1u << 0,  // a volume is given
   kNotOneVolume = 1u << 1,  // no first volume, or a second one
+  kNamesASet = 1u << 2,     // @TAG, or more than two volumes
 };
 
 // Options and facts; a rule's side holds when any of them does.

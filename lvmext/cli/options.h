@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/engines.h"
 #include "lvmext/lvm/lv_name.h"
@@ -11,6 +12,16 @@
 namespace lvmrevert::lvmext {
 
 enum class OutputFormat { kText, kJson, kDd };
+
+// A snapshot set (lvm-revert(8), SETS): several snapshots named, every
+// snapshot with an LV tag (@TAG, as lvconvert --merge @TAG selects them),
+// or snapm's snapset (lvm/snapset_name.h).
+struct SetSpec {
+  enum class Kind { kSnapshots, kTag, kSnapset };
+  Kind kind = Kind::kSnapshots;
+  std::vector<LvRef> snapshots;  // kSnapshots
+  std::string name;              // the tag (without '@') or the snapset's name
+};
 
 // What the command does; everything but kRevert is about reverts at boot.
 enum class Action {
@@ -26,6 +37,15 @@ struct Options {
   // LVM form: lvm-revert VG/LV VG/SNAP.
   std::optional<LvRef> origin_lv;
   std::optional<LvRef> snapshot_lv;
+  // A set (the LVM form). Two names in one VG are a set only when the first
+  // is not the second's origin, which LVM's view tells: then origin_lv and
+  // snapshot_lv hold the pair reading as well (pair_or_set()).
+  std::optional<SetSpec> set;
+  // A member of a set run as one (revert/set_revert.h): the set holds the VG
+  // locks, asked once, and shows the progress; the member's snapshot is
+  // suspended only while it is copied.
+  bool set_member = false;
+  std::string set_tag;  // a member scheduled for boot: its set's tag (tags.h)
   // Offline form: an exception store and an origin, images or block devices.
   std::string cow_path;
   std::string origin_path;
@@ -59,7 +79,10 @@ struct Options {
   bool compare = false;         // --compare: count what differs, write nothing
 
   // VG/LV VG/SNAP, VG/SNAP alone (the origin found from LVM) or --restore.
-  bool lvm_form() const { return origin_lv.has_value() || snapshot_lv.has_value(); }
+  bool lvm_form() const {
+    return origin_lv.has_value() || snapshot_lv.has_value() || set.has_value();
+  }
+  bool pair_or_set() const { return set.has_value() && origin_lv.has_value(); }
   // The volume group the LVM form works in.
   const std::string& vg() const { return origin_lv ? origin_lv->vg : snapshot_lv->vg; }
   bool restores() const { return !restore_path.empty(); }

@@ -20,6 +20,7 @@ json OrNull(const std::optional<T>& v) {
 }  // namespace
 
 int ExitStatusFor(const Status& status) {
+  if (status.reason() == RefusalReason::kBadCommandLine) return kExitBadCommandLine;
   switch (status.code()) {
     case StatusCode::kOk: return kExitDone;
     case StatusCode::kIncomplete: return kExitFailedWriting;
@@ -28,6 +29,9 @@ int ExitStatusFor(const Status& status) {
 }
 
 Outcome DecideOutcome(const Report& report, const std::string& lost_output) {
+  if (report.status.reason() == RefusalReason::kBadCommandLine) {
+    return BadCommandLine(report.status.message());
+  }
   Outcome o;
   o.exit_status = ExitStatusFor(report.status);
   if (o.exit_status == kExitDone) {
@@ -139,15 +143,40 @@ void AddStoreJson(const Report& r, json& j) {
           : json(nullptr);
 }
 
+json ErrorJson(const Outcome& outcome) {
+  return outcome.error_kind.empty() ? json(nullptr)
+                                    : json{{"kind", outcome.error_kind}, {"message", outcome.error}};
+}
+
+json MemberJson(const Report& r, const Outcome& outcome) {
+  return {{"origin", OrNull(r.origin)},
+          {"snapshot", OrNull(r.snapshot)},
+          {"result", r.started ? outcome.result : "not-started"},
+          {"error", r.started ? ErrorJson(outcome) : json(nullptr)},
+          {"runs", r.totals ? json(r.totals->runs) : json(nullptr)},
+          {"bytes", r.totals ? json(r.totals->bytes) : json(nullptr)},
+          {"bytes_written", r.bytes_written}};
+}
+
+// A set's members; one pair is a set of one, so that scripts read both
+// alike. Listing and booting revert no member of their own.
+json MembersJson(const Report& r, const Outcome& outcome) {
+  json list = json::array();
+  if (r.members.empty()) {
+    if (!r.origin.empty()) list.push_back(MemberJson(r, outcome));
+    return list;
+  }
+  for (const Report& member : r.members) list.push_back(MemberJson(member, DecideOutcome(member)));
+  return list;
+}
+
 }  // namespace
 
 std::string ReportJson(const Report& r, const Outcome& outcome) {
   json j;
   j["result"] = outcome.result;
   j["exit_status"] = outcome.exit_status;
-  j["error"] = outcome.error_kind.empty()
-                   ? json(nullptr)
-                   : json{{"kind", outcome.error_kind}, {"message", outcome.error}};
+  j["error"] = ErrorJson(outcome);
   j["mode"] = r.mode;
   j["origin"] = OrNull(r.origin);
   j["snapshot"] = OrNull(r.snapshot);
@@ -167,6 +196,7 @@ std::string ReportJson(const Report& r, const Outcome& outcome) {
   j["warnings"] = r.warnings;
   j["elapsed_seconds"] = static_cast<double>(static_cast<int64_t>(r.elapsed_seconds * 1000)) / 1000;
   j["plan"] = PlanJson(r.plan);
+  j["members"] = MembersJson(r, outcome);
   // Names are bytes; JSON is UTF-8: what is not becomes U+FFFD.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

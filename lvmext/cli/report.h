@@ -74,6 +74,10 @@ struct Report {
   std::optional<std::vector<ScheduledRevert>> scheduled_reverts;  // --list-scheduled
   std::shared_ptr<const Plan> plan;  // a dry run's, for its JSON
   double elapsed_seconds = 0;
+  // A set: one report per member, in the order they are written; empty for
+  // one pair, whose report is its only member's.
+  std::vector<Report> members;
+  bool started = true;  // false: a member of a set that stopped before it
 };
 
 }  // namespace lvmrevert::lvmext

@@ -20,6 +20,11 @@ inline constexpr const char* kTagRefused = "lvm_revert_refused";
 // itself it marks an interrupted --restore.
 inline constexpr const char* kTagIncomplete = "lvm_revert_incomplete";
 
+// Followed by the set's name, on every member's snapshot of a set scheduled
+// for boot: the snapshots that carry one such tag are one unit at boot.
+inline constexpr std::string_view kTagSetPrefix = "lvm_revert_set_";
+constexpr bool IsSetTag(std::string_view tag) { return tag.starts_with(kTagSetPrefix); }
+
 // The schedule tags: a new schedule replaces them, --cancel removes them.
 inline constexpr const char* kScheduleTags[] = {kTagNextBoot, kTagEveryBoot, kTagRefused};
 // The two that make a boot revert.

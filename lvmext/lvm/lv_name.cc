@@ -50,6 +50,14 @@ bool IsValidLvmName(std::string_view name) {
   });
 }
 
+bool IsValidLvmTag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 1024) return false;
+  return std::all_of(tag.begin(), tag.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("_+.-/=!:&#").find(c) != std::string_view::npos;
+  });
+}
+
 StatusOr<LvRef> ParseLvRef(std::string_view text) {
   std::string_view rest = text;
   if (rest.substr(0, 5) == "/dev/") rest.remove_prefix(5);

@@ -21,6 +21,8 @@ struct LvRef {
 // A name LVM accepts for a VG or LV: [A-Za-z0-9+_.-], not starting with '-',
 // not "." or "..", at most 127 characters.
 bool IsValidLvmName(std::string_view name);
+// An LV tag as LVM accepts it (lib/misc/lvm-string.c, validate_tag).
+bool IsValidLvmTag(std::string_view tag);
 
 // "VG/LV" or "/dev/VG/LV". kInvalidArgument otherwise.
 StatusOr<LvRef> ParseLvRef(std::string_view text);

@@ -202,20 +202,27 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
   return RunChange({"lvm", "lvremove", "-y", lv.full()}, "lvremove " + lv.full());
 }
 
-StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
-  std::string select;
-  for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
-  StatusOr<Output> r = Run(LvsCommand({"--select", select}));
+// lvs of every VG (`selection` narrows it): `what` names it in messages.
+static StatusOr<TaggedReport> ReportEveryVg(std::initializer_list<std::string> selection,
+                                            const std::string& what) {
+  StatusOr<Output> r = Run(LvsCommand(selection));
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
-  const std::string failed = "lvs --select '" + select + "' failed (exit " +
-                             std::to_string(r->exit_code) + ")";
+  const std::string failed = what + " failed (exit " + std::to_string(r->exit_code) + ")";
   // lvs goes on past a VG it cannot read and reports the others.
   if (!LvmView::Parse(r->out).ok()) return Status::IOError(failed + ": " + FirstLine(r->err));
   TaggedReport report{r->out, ErrorLines(r->err)};
   if (report.problems.empty()) report.problems.push_back(failed);
   return report;
 }
+
+StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::string>& tags) {
+  std::string select;
+  for (const std::string& tag : tags) select += (select.empty() ? "" : " || ") + ("lv_tags=" + tag);
+  return ReportEveryVg({"--select", select}, "lvs --select '" + select + "'");
+}
+
+StatusOr<TaggedReport> ProcessLvmTools::ReportAllVgs() { return ReportEveryVg({}, "lvs"); }
 
 Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                                    const std::vector<std::string>& remove, VgLocking locking) {

@@ -65,6 +65,8 @@ class LvmTools {
   virtual Status RemoveLv(const LvRef& lv) = 0;
   // The report (as ReportVg) of the LVs of every VG that carry any of `tags`.
   virtual StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) = 0;
+  // The report (as ReportVg) of every LV of every VG.
+  virtual StatusOr<TaggedReport> ReportAllVgs() = 0;
   // lvchange --addtag/--deltag, in one metadata commit.
   virtual Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                             const std::vector<std::string>& remove,
@@ -96,6 +98,7 @@ class ProcessLvmTools final : public LvmTools {
   ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;
   Status RemoveLv(const LvRef& lv) override;
   StatusOr<TaggedReport> ReportTagged(const std::vector<std::string>& tags) override;
+  StatusOr<TaggedReport> ReportAllVgs() override;
   Status ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
                     const std::vector<std::string>& remove, VgLocking locking) override;
   Status SetActive(const LvRef& lv, bool active) override;

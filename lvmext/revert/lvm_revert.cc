@@ -63,6 +63,11 @@ class LvmRevert final : public LvmSession {
 
 }  // namespace
 
+std::unique_ptr<LvmSession> MakeLvmRevert(const Options& options, Console& console,
+                                          Environment& env) {
+  return std::make_unique<LvmRevert>(options, console, env);
+}
+
 Report RunLvmRevertForm(const Options& options, Console& console, Environment& env) {
   if (options.restores()) return RunLvmRestore(options, console, env);
   return LvmRevert(options, console, env).Run();

@@ -2,7 +2,10 @@
 // `--restore FILE VG/LV`.
 #pragma once
 
+#include <memory>
+
 #include "lvmext/cli/environment.h"
+#include "lvmext/revert/lvm_session.h"
 #include "lvmext/cli/options.h"
 #include "lvmext/cli/report.h"
 #include "lvmext/system/console.h"
@@ -16,5 +19,9 @@ namespace lvmrevert::lvmext {
 // snapshot stays valid and can be reverted to again. With --restore, a
 // backup file's chunks instead (lvm_restore.h).
 Report RunLvmRevertForm(const Options& options, Console& console, Environment& env);
+
+// The revert of one member of a set (set_revert.h).
+std::unique_ptr<LvmSession> MakeLvmRevert(const Options& options, Console& console,
+                                          Environment& env);
 
 }  // namespace lvmrevert::lvmext

@@ -5,6 +5,7 @@
 #include "lvmext/cli/tags.h"
 #include "lvmext/lvm/shared_vg.h"
 #include "lvmext/lvm/vg_changes.h"
+#include "lvmext/revert/set_members.h"
 #include "lvmext/revert/siblings.h"
 #include "lvmext/system/interrupt.h"
 
@@ -42,7 +43,7 @@ Status LvmSession::Prepare() {
   std::string report;
   Status s = LockAndReadView(&report);
   if (!s.ok()) return ExplainUnreadableVg(s);
-  Note("holding " + lock_.path());
+  if (!options_.set_member) Note("holding " + lock_.path());
   MaybeDebugPause("locked");
   if (Interrupted()) return Status::Refused("interrupted");
 
@@ -60,7 +61,8 @@ Status LvmSession::Prepare() {
   // Nobody may write to the snapshot while its store is read and copied.
   // With -y nothing waits for a person, so suspend before reading: the
   // store is then read once, already stable.
-  if (!options_.dry_run && !options_.reads_origin_only() &&
+  // A set's member is suspended only while it is copied.
+  if (!options_.dry_run && !options_.reads_origin_only() && !options_.set_member &&
       member_.source() == SourceKind::kSnapshotStore && options_.assume_yes) {
     s = SuspendSnapshot();
     if (!s.ok()) return s;
@@ -110,7 +112,7 @@ Status LvmSession::Execute() {
   if (options_.compare) return CompareWithOrigin(member_.source_file(), member_.origin_file());
   if (options_.dry_run) {
     report_.result = Result::kDryRun;
-    Say(DryRunLine());
+    if (!options_.set_member) Say(DryRunLine());  // a set says it once
     return Status::Ok();
   }
   return Act();
@@ -157,6 +159,7 @@ StatusOr<VgLock> LvmSession::Lock(const std::string& locking_dir) {
 // lvmconfig and lvs at once, and redo both in order only when the
 // configuration says otherwise.
 Status LvmSession::LockAndReadView(std::string* report) {
+  if (options_.set_member) return ReadViewLockedBySet(report);
   const std::string guess = env_.lvm->default_locking_dir();
   StatusOr<VgLock> lock = Lock(guess);
   if (lock.ok()) lock_ = std::move(lock).value();
@@ -183,6 +186,19 @@ Status LvmSession::LockAndReadView(std::string* report) {
   return report_status;
 }
 
+// A set took every VG's lock already, in LVM's order (set_revert.h).
+Status LvmSession::ReadViewLockedBySet(std::string* report) {
+  ConfigAndReport both = env_.lvm->ReadConfigAndReportVg(options_.vg());
+  if (!both.config_status.ok()) return both.config_status.WithPrefix("reading LVM's configuration");
+  config_ = both.config;
+  config_read_ = true;
+  *report = std::move(both.report);
+  if (both.report_status.code() == StatusCode::kNotFound) {
+    return Status::Refused(both.report_status.message());
+  }
+  return both.report_status;
+}
+
 // lvs refuses some VGs that are not this host's (an exported one) with
 // its own words: vgs still reports them, so say why in ours.
 Status LvmSession::ExplainUnreadableVg(const Status& s) {
@@ -207,6 +223,9 @@ Status LvmSession::CheckLvmView(const std::string& report) {
     if (!owned.ok()) return owned;
   }
   Status s = member_.Resolve(view_);
+  if (!s.ok() && options_.pair_or_set() && NamesASet(view_, *options_.origin_lv)) {
+    return Status::Refused("two snapshots name a set").WithReason(RefusalReason::kNamesASet);
+  }
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();
   if (s.ok() && vg_ && vg_->shared()) s = CheckSharedVg(*vg_);
   if (s.ok()) s = CheckOtherReverts(view_);

@@ -24,6 +24,9 @@ class LvmSession : public RevertSession {
   // --restore FILE VG/LV. (Public so that the modes inherit it as it is.)
   LvmSession(const Options& options, Console& console, Environment& env);
 
+  // What a dry run of this mode says at its end.
+  virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
+
  protected:
 
   // After --compare and the dry run are dealt with: what the mode does.
@@ -33,8 +36,6 @@ class LvmSession : public RevertSession {
   // A shared VG (lvmlockd): may this mode use it? By default, when this
   // host holds the origin exclusively (shared_vg.h).
   virtual Status CheckSharedVg(const VgIdentity& vg);
-  virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
-
   // Closes the devices and lets go of the VG lock, for an LVM command that
   // takes the lock itself.
   void ReleaseForLvm();
@@ -63,6 +64,7 @@ class LvmSession : public RevertSession {
   // Takes the VG lock, reads LVM's configuration into config_ and, under
   // the lock, LVM's report of the VG into `report`.
   Status LockAndReadView(std::string* report);
+  Status ReadViewLockedBySet(std::string* report);
   Status ExplainUnreadableVg(const Status& s);
   // LVM's own view: does the member exist, in a state to revert?
   Status CheckLvmView(const std::string& report);

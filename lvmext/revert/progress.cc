@@ -38,7 +38,7 @@ ProgressMeter::ProgressMeter(std::ostream& out, uint64_t total_bytes, bool termi
 }
 
 std::string ProgressMeter::Line(uint64_t done_bytes, uint64_t total_bytes, double seconds,
-                                unsigned max_columns) {
+                                unsigned max_columns, const std::string& label) {
   const double percent = total_bytes == 0 ? 100.0 : 100.0 * static_cast<double>(done_bytes) /
                                                         static_cast<double>(total_bytes);
   const double rate = seconds > 0 ? static_cast<double>(done_bytes) / seconds : 0;
@@ -54,7 +54,10 @@ std::string ProgressMeter::Line(uint64_t done_bytes, uint64_t total_bytes, doubl
     time_left = "in " + HoursMinutesSeconds(seconds);
   }
   const std::string prefix = "lvm-revert: ";
+  const std::string labelled = label.empty() ? prefix : prefix + label + "  ";
   const std::vector<std::string> candidates = {
+      labelled + percent_text + " " + bytes + "  " + rate_text + "  " + time_left,
+      labelled + percent_text + " " + bytes + "  " + time_left,
       prefix + percent_text + " " + bytes + "  " + rate_text + "  " + time_left,
       prefix + percent_text + " " + bytes + "  " + time_left,
       prefix + percent_text + "  " + time_left,
@@ -78,10 +81,15 @@ void ProgressMeter::Update(uint64_t done_bytes) {
 
 void ProgressMeter::Finish(uint64_t done_bytes) { Draw(done_bytes, true); }
 
+void ProgressMeter::StartPart(std::string label, uint64_t offset_bytes) {
+  label_ = std::move(label);
+  offset_bytes_ = offset_bytes;
+}
+
 void ProgressMeter::Draw(uint64_t done_bytes, bool final) {
   const double seconds = std::chrono::duration<double>(now_() - start_).count();
   const std::string line =
-      Line(done_bytes, total_bytes_, seconds, terminal_ ? columns_() : 0u);
+      Line(done_bytes, total_bytes_, seconds, terminal_ ? columns_() : 0u, label_);
   if (terminal_) {
     // \r and clear to end of line: one line, redrawn in place.
     out_ << "\r" << line << "\x1b[K";

@@ -19,7 +19,7 @@ namespace lvmrevert::lvmext {
 RevertSession::RevertSession(const Options& options, Console& console, Environment& env)
     : options_(options), console_(console), env_(env) {}
 
-Status RevertSession::PrepareAndExecute() {
+Status RevertSession::Guarded(Status (RevertSession::*step)()) {
   const auto failure = [this](const std::string& what) {
     if (copy_stats_.writes > 0) {
       return Status::Incomplete("internal error (" + what + ") while copying");
@@ -27,9 +27,7 @@ Status RevertSession::PrepareAndExecute() {
     return Status::IOError("internal error (" + what + "); nothing was written");
   };
   try {
-    Status s = Prepare();
-    if (s.ok()) s = Execute();
-    return s;
+    return (this->*step)();
   } catch (const std::bad_alloc&) {
     return failure("out of memory");
   } catch (const std::exception& e) {
@@ -40,15 +38,24 @@ Status RevertSession::PrepareAndExecute() {
 }
 
 Report RevertSession::Run() {
-  const auto start = std::chrono::steady_clock::now();
+  Status s = Start();
+  if (s.ok()) s = Continue();
+  return Finish(s);
+}
+
+Status RevertSession::Start() {
+  start_time_ = std::chrono::steady_clock::now();
   // The engine reads the store's metadata as well as copying its data.
   StatusOr<EngineChoice> engine = env_.make_engine(options_.io_engine, options_.queue_depth);
-  Status s = engine.status();
-  if (engine.ok()) {
-    engine_ = std::move(engine->engine);
-    if (!engine->note.empty()) Note(engine->note);
-    s = PrepareAndExecute();
-  }
+  if (!engine.ok()) return engine.status();
+  engine_ = std::move(engine->engine);
+  if (!engine->note.empty()) Note(engine->note);
+  return Guarded(&RevertSession::Prepare);
+}
+
+Status RevertSession::Continue() { return Guarded(&RevertSession::Execute); }
+
+Report RevertSession::Finish(Status s) {
   s = Cleanup(s);
   // An unfinished backup is never left to pass for one (its header says so
   // too, for a kill that skips this).
@@ -59,7 +66,7 @@ Report RevertSession::Run() {
   }
   report_.status = s;
   report_.elapsed_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time_).count();
   if (options_.dry_run && plan_ && options_.format == OutputFormat::kJson) {
     report_.plan = std::make_shared<const Plan>(std::move(*plan_));
   }
@@ -227,13 +234,14 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     copy_options.buffered_origin_fd = buffered.get();
     Note("the origin's last chunk is partial and unaligned: it is written without O_DIRECT");
   }
-  std::optional<ProgressMeter> progress;
-  if (!options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
-    progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal,
-                     console_.err_columns);
+  std::optional<ProgressMeter> own_progress;
+  if (!shared_progress_ && !options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
+    own_progress.emplace(console_.err, plan_->totals().bytes, console_.stderr_is_terminal,
+                         console_.err_columns);
   }
-  copy_options.on_progress = [&progress](uint64_t bytes) {
-    if (progress) progress->Update(bytes);
+  ProgressMeter* progress = shared_progress_ ? shared_progress_ : own_progress ? &*own_progress : nullptr;
+  copy_options.on_progress = [progress](uint64_t bytes) {
+    if (progress) progress->Update(progress->Overall(bytes));
     MaybeDebugPause("copying");
   };
   copy_options.check_continue = StopIfInterrupted;
@@ -246,7 +254,7 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
   copy_started_ = true;
   Status s = CopyPlan(*plan_, DataEngine(), cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
   report_.bytes_written = copy_stats_.bytes_written;
-  if (progress) progress->Finish(copy_stats_.bytes_written);
+  if (own_progress) own_progress->Finish(copy_stats_.bytes_written);
   if (s.ok() && options_.verify) s = VerifyCopy(cow, origin, written);
   return s;
 }

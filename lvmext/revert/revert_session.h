@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "core/store_reader.h"
 #include "core/verify.h"
 #include "lvmext/revert/backup_file.h"
+#include "lvmext/revert/progress.h"
 #include "lvmext/system/console.h"
 #include "lvmext/cli/environment.h"
 #include "lvmext/cli/options.h"
@@ -31,6 +33,17 @@ class RevertSession {
   // Prepare, then Execute; the report says what happened. With --format json
   // the report is printed as one object.
   Report Run();
+
+  // Run in steps, for a set (set_revert.h), whose members are all prepared
+  // before any is executed: Start (the engine, then Prepare), Continue
+  // (Execute), and Finish, which always runs, with what the steps returned.
+  Status Start();
+  Status Continue();
+  Report Finish(Status status);
+  // What is known so far (the plan's totals once started).
+  const Report& report() const { return report_; }
+  // A set's one progress line, used instead of the member's own.
+  void ShareProgress(ProgressMeter* meter) { shared_progress_ = meter; }
 
  protected:
   // Everything up to a validated plan. Writes nothing.
@@ -93,10 +106,10 @@ class RevertSession {
   std::unique_ptr<IoEngine> engine_;
 
  private:
-  // Prepare and Execute, with any exception turned into a status: the stack
-  // unwinds (suspended devices are resumed by their owners) and the exit
-  // code still tells whether anything was written.
-  Status PrepareAndExecute();
+  // `step` (Prepare or Execute), with any exception turned into a status:
+  // the stack unwinds (suspended devices are resumed by their owners) and
+  // the exit code still tells whether anything was written.
+  Status Guarded(Status (RevertSession::*step)());
 
   // Writes the backup (PrepareBackup made the file) before anything else.
   Status WriteBackupFirst(const DeviceFile& origin);
@@ -106,6 +119,8 @@ class RevertSession {
   CopyStats copy_stats_;
   bool copy_started_ = false;
   std::optional<BackupFile> backup_file_;  // --backup, until the run ends
+  ProgressMeter* shared_progress_ = nullptr;
+  std::chrono::steady_clock::time_point start_time_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace lvmrevert::lvmext

@@ -33,7 +33,8 @@ StatusOr<std::vector<SetMember>> Named(const std::vector<LvRef>& snapshots,
   std::set<std::string> seen;
   for (const LvRef& ref : snapshots) {
     if (!seen.insert(ref.full()).second) {
-      return Status::InvalidArgument(ref.full() + " is named twice");
+      return Status::InvalidArgument(ref.full() + " is named twice")
+          .WithReason(RefusalReason::kBadCommandLine);
     }
     const LvRecord* lv = Find(lvs, ref);
     if (lv == nullptr) {
@@ -102,10 +103,16 @@ StatusOr<std::vector<SetMember>> ResolveSet(const SetSpec& spec, const std::vect
     if (a.origin == b.origin) {
       return Status::InvalidArgument(a.snapshot.full() + " and " + b.snapshot.full() +
                                      " are both snapshots of " + a.origin.full() +
-                                     ": a set reverts each origin to one snapshot");
+                                     ": a set reverts each origin to one snapshot")
+          .WithReason(RefusalReason::kBadCommandLine);
     }
   }
   return members;
+}
+
+bool NamesASet(const LvmView& view, const LvRef& first) {
+  const LvRecord* lv = view.Find(first.lv);
+  return lv != nullptr && !lv->origin.empty();
 }
 
 std::vector<std::string> LockOrder(const std::vector<SetMember>& members) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "lvmext/cli/options.h"
 #include "lvmext/lvm/lv_name.h"
 #include "lvmext/lvm/lvm_view.h"
 
@@ -19,19 +20,17 @@ struct SetMember {
   friend bool operator==(const SetMember&, const SetMember&) = default;
 };
 
-struct SetSpec {
-  enum class Kind { kSnapshots, kTag, kSnapset };
-  Kind kind = Kind::kSnapshots;
-  std::vector<LvRef> snapshots;  // kSnapshots
-  std::string name;              // the tag (without '@') or the snapset's name
-};
-
 // The members, sorted by origin (VG/LV): the order they are written in.
 // kInvalidArgument (a bad command line) for a member named twice or two
 // snapshots of one origin; refused for a snapshot that is missing or not
 // a snapshot, an empty set, or a snapset whose members disagree on its
 // timestamp. `lvs`: the LVs of every VG the spec may reach.
 StatusOr<std::vector<SetMember>> ResolveSet(const SetSpec& spec, const std::vector<LvRecord>& lvs);
+
+// Two names in one VG, `first` `second`: a set of two snapshots rather
+// than an origin and its snapshot when `first` is itself a snapshot (a COW
+// snapshot has no snapshots of its own, so the readings never clash).
+bool NamesASet(const LvmView& view, const LvRef& first);
 
 // The VGs of `members` in the order their locks are taken: alphabetical,
 // LVM's rule against deadlocks (lib/locking/locking.h).

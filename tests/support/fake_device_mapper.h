@@ -128,6 +128,10 @@ class FakeLvmTools final : public lvmext::LvmTools {
     if (!fail_report_tagged.ok()) return fail_report_tagged;
     return lvmext::TaggedReport{tagged_json.empty() ? lvs_json : tagged_json, tagged_problems};
   }
+  StatusOr<lvmext::TaggedReport> ReportAllVgs() override {
+    ++reports;
+    return lvmext::TaggedReport{lvs_json, tagged_problems};
+  }
   Status ChangeTags(const lvmext::LvRef& lv, const std::vector<std::string>& add,
                     const std::vector<std::string>& remove, lvmext::VgLocking locking) override {
     std::string entry = "tags " + lv.full();

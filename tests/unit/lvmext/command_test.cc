@@ -167,9 +167,8 @@ TEST_F(CliTest, ExtraArgumentIsNamed) {
   EXPECT_EQ(Run(Paths({"-y", "stray"})), kExitBadCommandLine);
   EXPECT_EQ(err_.str(), "lvm-revert: unexpected argument 'stray': give either VG/LV VG/SNAP or "
                         "--cow and --origin, not both\n");
-  EXPECT_EQ(Run({"a/b", "c/d", "e/f"}), kExitBadCommandLine);
-  EXPECT_EQ(err_.str(), "lvm-revert: unexpected argument 'e/f': give VG/LV VG/SNAP, VG/SNAP, or "
-                        "--cow STORE --origin PATH\n");
+  EXPECT_EQ(Run({"@t", "c/d"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: @TAG names a set by itself: give it alone (@t)\n");
   ExpectOriginUnchanged();
 }
 

@@ -98,6 +98,18 @@ const Schema kPlanRunSchema = {
     {"bytes", {kUnsigned}},
 };
 
+// (A member's error is the top-level one's shape; the man page's entries
+// nest one level only, so its keys are not listed twice.)
+const Schema kMemberSchema = {
+    {"origin", {kString}},
+    {"snapshot", {kString, kNull}},
+    {"result", {kString}},
+    {"error", {kObject, kNull}},
+    {"runs", {kUnsigned, kNull}},
+    {"bytes", {kUnsigned, kNull}},
+    {"bytes_written", {kUnsigned}},
+};
+
 const Schema kReportSchema = {
     {"result", {kString}},
     {"exit_status", {kUnsigned}},
@@ -128,6 +140,7 @@ const Schema kReportSchema = {
     {"warnings", {kArray}, nullptr, kString},
     {"elapsed_seconds", {kFloat}},
     {"plan", {kArray, kNull}, &kPlanRunSchema},
+    {"members", {kArray}, &kMemberSchema},
 };
 
 std::string TypeName(Type t) {
@@ -222,7 +235,9 @@ ordered_json ValidReport() {
                  "first_difference":null},
       "scheduled_reverts":[{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot"}],
       "warnings":["w"],"elapsed_seconds":0.0,
-      "plan":[{"origin_chunk":3,"cow_chunk":2,"chunks":1,"bytes":4096}]})");
+      "plan":[{"origin_chunk":3,"cow_chunk":2,"chunks":1,"bytes":4096}],
+      "members":[{"origin":"vg/lv","snapshot":"vg/snap","result":"dry-run","error":null,
+                  "runs":1,"bytes":4096,"bytes_written":0}]})");
 }
 
 TEST(JsonSchemaValidatorTest, AcceptsAConformingReport) {
@@ -683,7 +698,7 @@ class JsonSchemaBadCommandLineTest : public JsonSchemaOfflineTest {};
 TEST_F(JsonSchemaBadCommandLineTest, EachMistakeIsNamed) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--json", "--cwo", "x"}, "--cwo"},
-      {{"--reportformat", "json", "a/b", "c/d", "e/f"}, "e/f"},
+      {{"--reportformat", "json", "@t", "c/d"}, "@TAG names a set by itself"},
       {{"--reportformat=json", "--cow", "x"}, "--cow needs --origin"},
       {{"--format", "json", "--json"}, "--json"},
       {{"--json", "--at-next-boot", "--cow", "a", "--origin", "b"}, "--at-next-boot"},

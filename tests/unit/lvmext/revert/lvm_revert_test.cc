@@ -315,10 +315,10 @@ TEST_F(LvmFormTest, ChunkSizeMismatchIsRefused) {
                          "says 8-sector chunks but the kernel's table says 16");
 }
 
-TEST_F(LvmFormTest, DifferentVolumeGroupsAreABadCommandLine) {
-  EXPECT_EQ(Run({"-y", "vg/lv", "other/snap"}), kExitBadCommandLine);
-  EXPECT_EQ(err_.str(), "lvm-revert: the origin and its snapshot must be in the same volume "
-                        "group (vg/lv, other/snap)\n");
+// Names in two VGs are a set of snapshots, and an origin is none.
+TEST_F(LvmFormTest, AnOriginAndASnapshotInTwoVolumeGroupsAreRefusedAsASet) {
+  EXPECT_EQ(Run({"-y", "vg/lv", "other/snap"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/lv is not a snapshot, so it has no origin to revert\n");
   EXPECT_TRUE(dm_.calls.empty());
   EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
 }
@@ -503,9 +503,11 @@ TEST_F(LvmFormTest, BadNamesAreABadCommandLine) {
   EXPECT_THAT(err_.str(), HasSubstr("is not a valid VG/LV name"));
   EXPECT_EQ(Run({"-y", "justaname", "vg/snap"}), kExitBadCommandLine);
   EXPECT_THAT(err_.str(), HasSubstr("'justaname' is not of the form VG/LV"));
-  EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap", "vg/x"}), kExitBadCommandLine);
-  EXPECT_EQ(err_.str(), "lvm-revert: unexpected argument 'vg/x': give VG/LV VG/SNAP, VG/SNAP, or "
-                        "--cow STORE --origin PATH\n");
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/snap", "vg/x"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/snap is named twice\n");
+  EXPECT_EQ(Run({"-y", "@a b"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: '@a b' is not an LV tag (LVM tags use A-Z a-z 0-9 _ + . - / = "
+                        "! : & #)\n");
   EXPECT_EQ(Run({"-y", "vg/lv", "vg/snap", "--cow", "x", "--origin", "y"}), kExitBadCommandLine);
   EXPECT_THAT(err_.str(), HasSubstr("not both"));
   EXPECT_TRUE(dm_.calls.empty());

@@ -1,0 +1,320 @@
+#include "lvmext/revert/set_revert.h"
+
+#include <set>
+
+#include "lvmext/cli/option_table.h"
+#include "lvmext/cli/plan_output.h"
+#include "lvmext/cli/tags.h"
+#include "lvmext/lvm/lvm_view.h"
+#include "lvmext/lvm/vg_lock.h"
+#include "lvmext/revert/confirm.h"
+#include "lvmext/revert/progress.h"
+#include "lvmext/revert/set_members.h"
+
+namespace lvmrevert::lvmext {
+namespace {
+
+Status Parsed(const std::string& report, std::vector<LvRecord>& lvs) {
+  StatusOr<LvmView> view = LvmView::Parse(report);
+  if (!view.ok()) return view.status();
+  lvs.insert(lvs.end(), view->lvs().begin(), view->lvs().end());
+  return Status::Ok();
+}
+
+// A set is all or nothing: a VG that cannot be read may hold a member.
+Status Complete(const TaggedReport& report, std::vector<LvRecord>& lvs) {
+  if (!report.problems.empty()) {
+    return Status::Refused("not every volume group could be read, and a member of the set may "
+                           "be in one (" + report.problems.front() + ")");
+  }
+  return Parsed(report.json, lvs);
+}
+
+// The LVs of every VG the set can reach: the VGs named, or all of them.
+StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
+  std::vector<LvRecord> lvs;
+  if (set.kind == SetSpec::Kind::kSnapshots) {
+    std::set<std::string> vgs;
+    for (const LvRef& ref : set.snapshots) vgs.insert(ref.vg);
+    for (const std::string& vg : vgs) {
+      StatusOr<std::string> report = lvm.ReportVg(vg);
+      // A member in a missing VG is named as missing by ResolveSet.
+      if (report.status().code() == StatusCode::kNotFound) continue;
+      if (!report.ok()) return report.status();
+      Status s = Parsed(*report, lvs);
+      if (!s.ok()) return s;
+    }
+    return lvs;
+  }
+  StatusOr<TaggedReport> report =
+      set.kind == SetSpec::Kind::kTag ? lvm.ReportTagged({set.name}) : lvm.ReportAllVgs();
+  if (!report.ok()) return report.status();
+  Status s = Complete(*report, lvs);
+  if (!s.ok()) return s;
+  return lvs;
+}
+
+// --backup and friends name one file or one snapshot for one origin; a dd
+// script is one origin's.
+Status RefuseOneOriginOptions(const Options& options) {
+  const char* option = !options.backup_path.empty()     ? "--backup"
+                       : !options.backup_snapshot.empty() ? "--backup-snapshot"
+                       : options.remove_snapshot          ? "--remove-snapshot"
+                       : options.format == OutputFormat::kDd ? "--format dd"
+                                                          : nullptr;
+  if (option == nullptr) return Status::Ok();
+  std::string message(kOneOriginOnly);
+  message.replace(message.find("{option}"), 8, option);
+  return Status::InvalidArgument(message).WithReason(RefusalReason::kBadCommandLine);
+}
+
+std::string MemberName(const Report& r) { return r.origin + " (" + r.snapshot + ")"; }
+
+std::string Names(const std::vector<Report>& reports, size_t from, size_t to) {
+  std::string list;
+  for (size_t i = from; i < to; ++i) list += (list.empty() ? "" : ", ") + reports[i].origin;
+  return list.empty() ? "none" : list;
+}
+
+// Runs the members of one set; owns their sessions and the VG locks.
+class SetRun {
+ public:
+  SetRun(const Options& options, Console& console, Environment& env)
+      : options_(options), console_(console), env_(env) {
+    report_.mode = "lvm";
+  }
+
+  Report Run(const MemberSessionMaker& make_member) {
+    const auto start = std::chrono::steady_clock::now();
+    Status s = Resolve();
+    if (s.ok()) s = Lock();
+    if (s.ok()) s = PrepareAll(make_member);
+    if (s.ok()) s = Confirm();
+    if (s.ok()) s = ExecuteInOrder();
+    FinishAll(s);
+    report_.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(report_);
+  }
+
+ private:
+  bool writes() const {
+    return options_.action == Action::kRevert && !options_.dry_run && !options_.compare;
+  }
+
+  Status Resolve() {
+    if (env_.dm == nullptr || env_.lvm == nullptr) {
+      return Status::Refused("the LVM form needs device-mapper and the LVM tools");
+    }
+    StatusOr<std::vector<Options>> members = MemberOptions(options_, *env_.lvm);
+    if (!members.ok()) return members.status();
+    members_ = std::move(members).value();
+    return Status::Ok();
+  }
+
+  // Every VG's lock, in LVM's order, held until every member is finished.
+  Status Lock() {
+    StatusOr<LvmConfig> config = env_.lvm->ReadConfig();
+    if (!config.ok()) return config.status().WithPrefix("reading LVM's configuration");
+    std::vector<SetMember> members;
+    for (const Options& m : members_) members.push_back({*m.origin_lv, *m.snapshot_lv});
+    const LockMode mode = writes() || options_.schedules() ? LockMode::kExclusive : LockMode::kShared;
+    for (const std::string& vg : LockOrder(members)) {
+      StatusOr<VgLock> lock = VgLock::Acquire(config->locking_dir, vg, mode, [this, vg] {
+        if (!options_.quiet) {
+          console_.err << "lvm-revert: waiting for the lock on volume group " << vg
+                       << " (another LVM command holds it)\n";
+        }
+      });
+      if (!lock.ok()) return lock.status();
+      locks_.push_back(std::move(lock).value());
+    }
+    return Status::Ok();
+  }
+
+  // Every member checked before any is written; every refusal named.
+  Status PrepareAll(const MemberSessionMaker& make_member) {
+    std::vector<std::string> refusals;
+    for (const Options& member : members_) {
+      sessions_.push_back(make_member(member, console_, env_));
+      const Status s = sessions_.back()->Start();
+      statuses_.push_back(s);
+      if (!s.ok()) {
+        refusals.push_back("member " + MemberName(sessions_.back()->report()) + ": " + s.message());
+      }
+    }
+    if (refusals.empty()) return Status::Ok();
+    for (const std::string& line : refusals) console_.err << "lvm-revert: " << line << "\n";
+    return Status::Refused(std::to_string(refusals.size()) + " of " +
+                           std::to_string(members_.size()) +
+                           " members of the set refused; nothing was written to any member");
+  }
+
+  PlanTotals Totals() const {
+    PlanTotals sum;
+    for (const auto& session : sessions_) {
+      if (!session->report().totals) continue;
+      sum.exceptions += session->report().totals->exceptions;
+      sum.runs += session->report().totals->runs;
+      sum.bytes += session->report().totals->bytes;
+    }
+    return sum;
+  }
+
+  Status Confirm() {
+    const PlanTotals t = Totals();
+    report_.totals = t;
+    Say("Set: " + std::to_string(members_.size()) + " members, " + std::to_string(t.runs) +
+        " runs, " + std::to_string(t.bytes) + " bytes (" + MiB(t.bytes) + ") to write.");
+    if (!writes() || options_.assume_yes || t.runs == 0) return Status::Ok();
+    std::string pairs;
+    for (const Options& m : members_) {
+      pairs += (pairs.empty() ? "" : ", ") + m.origin_lv->full() + " to " + m.snapshot_lv->full();
+    }
+    return lvmext::Confirm(console_, "Really revert " + std::to_string(members_.size()) +
+                                         " volumes to their snapshots (" + pairs + "; " +
+                                         MiB(t.bytes) + " in " + std::to_string(t.runs) +
+                                         " runs)?");
+  }
+
+  Status ExecuteInOrder() {
+    std::optional<ProgressMeter> meter;
+    if (writes() && !options_.quiet && (console_.stderr_is_terminal || options_.progress)) {
+      meter.emplace(console_.err, Totals().bytes, console_.stderr_is_terminal,
+                    console_.err_columns);
+    }
+    uint64_t done_bytes = 0;
+    for (size_t i = 0; i < sessions_.size(); ++i) {
+      if (meter) {
+        meter->StartPart("member " + std::to_string(i + 1) + "/" + std::to_string(sessions_.size()),
+                         done_bytes);
+        sessions_[i]->ShareProgress(&*meter);
+      }
+      Status s = sessions_[i]->Continue();
+      reports_.push_back(sessions_[i]->Finish(s));
+      done_bytes += reports_.back().bytes_written;
+      if (!s.ok()) {
+        if (meter) meter->Finish(done_bytes);
+        return Failed(i, s);
+      }
+    }
+    if (meter) meter->Finish(done_bytes);
+    if (options_.dry_run || options_.format == OutputFormat::kDd) {
+      Say(sessions_.front()->DryRunLine());
+    } else if (options_.schedules()) {
+      Say("To cancel: lvm-revert --cancel " + SetWords(*options_.set));
+    } else if (writes()) {
+      Say("Reverted the set: " + std::to_string(sessions_.size()) + " members, wrote " +
+          std::to_string(done_bytes) + " bytes (" + MiB(done_bytes) + ").");
+    }
+    return Status::Ok();
+  }
+
+  Status Failed(size_t i, const Status& s) {
+    const bool written = std::any_of(reports_.begin(), reports_.end(),
+                                     [](const Report& r) { return r.device_written; });
+    std::string message = "member " + std::to_string(i + 1) + " of " +
+                          std::to_string(sessions_.size()) + ", " + MemberName(reports_[i]) +
+                          (reports_[i].device_written ? ", failed while writing: " : ", failed: ") +
+                          s.message() + "; done: " + Names(reports_, 0, i) + "; not started: ";
+    std::string not_started;
+    for (size_t j = i + 1; j < members_.size(); ++j) {
+      not_started += (not_started.empty() ? "" : ", ") + members_[j].origin_lv->full();
+    }
+    message += not_started.empty() ? "none" : not_started;
+    return written ? Status::Incomplete(message)
+                   : Status::Refused(message).WithCode(s.code()).WithReason(s.reason());
+  }
+
+  // Every session finished, whatever happened: each resumes what it
+  // suspended and clears a mark that no copy followed.
+  void FinishAll(const Status& status) {
+    for (size_t i = reports_.size(); i < sessions_.size(); ++i) {
+      const bool prepared = i < statuses_.size() && statuses_[i].ok();
+      Report r = sessions_[i]->Finish(prepared ? Status::Ok() : statuses_[i]);
+      // Prepared but stopped before it: the set's status says why.
+      if (prepared && !status.ok()) r.started = false;
+      reports_.push_back(std::move(r));
+    }
+    locks_.clear();
+    report_.status = status;
+    for (const Report& r : reports_) {
+      report_.bytes_written += r.bytes_written;
+      report_.device_written = report_.device_written || r.device_written;
+      report_.warnings.insert(report_.warnings.end(), r.warnings.begin(), r.warnings.end());
+      if (r.started && r.status.ok()) report_.result = r.result;
+      if (r.compare) AddCompare(*r.compare);
+      if (r.scheduled.size() > 0) report_.scheduled = r.scheduled;
+    }
+    report_.members = std::move(reports_);
+  }
+
+  void AddCompare(const CompareResult& c) {
+    if (!report_.compare) report_.compare = CompareResult{};
+    CompareResult& sum = *report_.compare;
+    sum.chunks += c.chunks;
+    sum.bytes += c.bytes;
+    sum.differing_chunks += c.differing_chunks;
+    sum.differing_bytes += c.differing_bytes;
+  }
+
+  void Say(const std::string& line) {
+    if (options_.format == OutputFormat::kText && !options_.quiet) console_.out << line << "\n";
+  }
+
+  const Options& options_;
+  Console& console_;
+  Environment& env_;
+  Report report_;
+  std::vector<Options> members_;
+  std::vector<VgLock> locks_;
+  std::vector<std::unique_ptr<LvmSession>> sessions_;
+  std::vector<Status> statuses_;  // each session's Start
+  std::vector<Report> reports_;   // of the sessions finished so far
+};
+
+}  // namespace
+
+std::string SetWords(const SetSpec& set) {
+  if (set.kind == SetSpec::Kind::kTag) return "@" + set.name;
+  if (set.kind == SetSpec::Kind::kSnapset) return "--snapset " + set.name;
+  std::string words;
+  for (const LvRef& ref : set.snapshots) words += (words.empty() ? "" : " ") + ref.full();
+  return words;
+}
+
+std::string SetTagOf(const SetSpec& set, const LvRef& first_origin) {
+  const std::string name = set.kind == SetSpec::Kind::kSnapshots
+                               ? first_origin.vg + "/" + first_origin.lv
+                               : set.name;
+  return std::string(kTagSetPrefix) + name;
+}
+
+StatusOr<std::vector<Options>> MemberOptions(const Options& options, LvmTools& lvm) {
+  Status s = RefuseOneOriginOptions(options);
+  if (!s.ok()) return s;
+  StatusOr<std::vector<LvRecord>> lvs = ReadLvs(*options.set, lvm);
+  if (!lvs.ok()) return lvs.status();
+  StatusOr<std::vector<SetMember>> members = ResolveSet(*options.set, *lvs);
+  if (!members.ok()) return members.status();
+  std::vector<Options> result;
+  const std::string set_tag = SetTagOf(*options.set, members->front().origin);
+  for (const SetMember& m : *members) {
+    Options member = options;
+    member.set.reset();
+    member.origin_lv = m.origin;
+    member.snapshot_lv = m.snapshot;
+    member.set_member = true;
+    member.assume_yes = true;  // the set asks once
+    member.set_tag = set_tag;
+    result.push_back(std::move(member));
+  }
+  return result;
+}
+
+Report RunSet(const Options& options, Console& console, Environment& env,
+              const MemberSessionMaker& make_member) {
+  return SetRun(options, console, env).Run(make_member);
+}
+
+}  // namespace lvmrevert::lvmext
