@@ -54,7 +54,7 @@ std::string ProgressMeter::Line(uint64_t done_bytes, uint64_t total_bytes, doubl
     time_left = "in " + HoursMinutesSeconds(seconds);
   }
   const std::string prefix = "lvm-revert: ";
-  const std::string labelled = label.empty() ? prefix : prefix + label + "  ";
+  const std::string labelled = label.empty() ? prefix : prefix + label + " ";
   const std::vector<std::string> candidates = {
       labelled + percent_text + " " + bytes + "  " + rate_text + "  " + time_left,
       labelled + percent_text + " " + bytes + "  " + time_left,

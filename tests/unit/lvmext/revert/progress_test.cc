@@ -34,6 +34,20 @@ TEST(ProgressTest, LineFitsTheTerminalWidth) {
   EXPECT_EQ(ProgressMeter::Line(done, total, 2.0, 200), ProgressMeter::Line(done, total, 2.0));
 }
 
+// A set's one line: the member it is at, and the bytes of the whole set.
+TEST(ProgressTest, ASetsLineNamesTheMemberAndCountsTheWholeSet) {
+  std::ostringstream out;
+  Clock::time_point now{};
+  ProgressMeter meter(out, 400 << 20, false, [] { return 0u; }, [&now] { return now; });
+  meter.StartPart("member 2/3", 100 << 20);
+  now += std::chrono::seconds(10);
+  meter.Update(meter.Overall(100 << 20));
+  EXPECT_EQ(out.str(),
+            "lvm-revert: member 2/3  50% 200.00 MiB of 400.00 MiB  20.00 MiB/s  ETA 0:10\n");
+  EXPECT_EQ(ProgressMeter::Line(200 << 20, 400 << 20, 10.0, 45, "member 2/3"),
+            "lvm-revert:  50%  ETA 0:10");
+}
+
 TEST(ProgressTest, TerminalLineFollowsTheWidthAtEachRedraw) {
   std::ostringstream out;
   Clock::time_point now{};

@@ -1,0 +1,260 @@
+// A set reverted as one, in-process: "vg/lv" with "vg/snap" and a second
+// origin "vg/lv2" with "vg/snap2". All or nothing: a refusal of either
+// member leaves both origins byte-identical, nothing suspended and no tag.
+#include "tests/support/json_output.h"
+#include "tests/support/lvm_fixture.h"
+
+namespace lvmrevert::lvmext {
+namespace {
+
+using namespace testing_lvm;  // NOLINT: the fixture and its helpers
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using lvmrevert::testing::FailingWriteEngine;
+using lvmrevert::testing::PatternImage;
+using lvmrevert::testing::RevertedImage;
+
+class SetRevertTest : public LvmFormTest {
+ protected:
+  void SetUp() override {
+    LvmFormTest::SetUp();
+    lvs_.push_back({"lv2", "LV2LV2-5555", "owi-XXs---", "", "linear"});
+    lvs_.push_back({"snap2", "SN2SN2-6666", "swi-XXs---", "lv2", "linear"});
+    StoreBuilder snap2(8);
+    for (uint64_t c : {0, 1, 7, 50}) snap2.Add(c);
+    snap2.SetStoreChunks(64);
+    WriteFile(Path("vg-snap2-cow"), snap2.Build());
+    origin2_ = PatternImage(23, kOriginChunks * kChunk, kChunk);
+    WriteFile(Path("vg-lv2"), origin2_);
+    WriteFile(Path("vg-snap2"), origin2_);
+    expected2_ = RevertedImage(origin2_, snap2);
+    AddDevice("vg-lv2", 6, "LVM-" + Uuid("LV2LV2-5555"), 0, "snapshot-origin", MajorMinor(Dev(7)));
+    AddDevice("vg-lv2-real", 7, "LVM-" + Uuid("LV2LV2-5555") + "-real", 2, "linear", "254:0 4096");
+    AddDevice("vg-snap2", 8, "LVM-" + Uuid("SN2SN2-6666"), 0, "snapshot",
+              MajorMinor(Dev(7)) + " " + MajorMinor(Dev(9)) + " P 8");
+    dm_.devices["vg-snap2"].status = {{0, kOriginChunks * 8, "snapshot", "48/512 16"}};
+    AddDevice("vg-snap2-cow", 9, "LVM-" + Uuid("SN2SN2-6666") + "-cow", 1, "linear", "254:0 7777");
+  }
+
+  void ExpectBothUnchanged() {
+    EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+    EXPECT_EQ(ReadFile(Path("vg-lv2")), origin2_);
+    EXPECT_FALSE(dm_.AnySuspended());
+    EXPECT_THAT(lvm_.changes, IsEmpty());
+  }
+
+  // The tags may change; the devices may not.
+  void ExpectBothUnchangedButTags() {
+    EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+    EXPECT_EQ(ReadFile(Path("vg-lv2")), origin2_);
+    EXPECT_FALSE(dm_.AnySuspended());
+    EXPECT_THAT(dm_.calls, IsEmpty());
+  }
+
+  // The snapshot LV `lv` renamed to `name`, its devices with it.
+  void RenameSnapshot(size_t lv, const std::string& name, const std::string& dm_name) {
+    const std::string old_dm = "vg-" + lvs_[lv].name;
+    lvs_[lv].name = name;
+    for (const std::string suffix : {"", "-cow"}) {
+      FakeDmDevice device = dm_.devices.at(old_dm + suffix);
+      dm_.devices.erase(old_dm + suffix);
+      device.info.name = dm_name + suffix;
+      dm_.devices[dm_name + suffix] = device;
+      WriteFile(Path(dm_name + suffix), ReadFile(Path(old_dm + suffix)));
+    }
+  }
+
+  std::vector<std::byte> origin2_;
+  std::vector<std::byte> expected2_;
+};
+
+TEST_F(SetRevertTest, TwoSnapshotsAreRevertedAsOneEachSuspendedOnlyWhileItIsCopied) {
+  EXPECT_EQ(Run({"-y", "vg/snap2", "vg/snap"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  // In the order of their origins, whatever the command line's.
+  EXPECT_THAT(dm_.calls, ElementsAre("suspend vg-snap", "resume vg-snap", "suspend vg-snap2",
+                                     "resume vg-snap2"));
+  EXPECT_FALSE(dm_.AnySuspended());
+  const std::string out = out_.str();
+  EXPECT_THAT(out, HasSubstr("Set: 2 members, "));
+  EXPECT_LT(out.find("Plan: 3 runs"), out.find("Plan: 3 runs", out.find("Plan: 3 runs") + 1))
+      << out;
+  EXPECT_THAT(out, HasSubstr("Reverted " + Path("vg-lv") + ": wrote 20480 bytes"));
+  EXPECT_THAT(out, HasSubstr("Reverted " + Path("vg-lv2") + ": wrote 16384 bytes"));
+  EXPECT_THAT(out, HasSubstr("Reverted the set: 2 members, wrote 36864 bytes"));
+  // Each mark set and cleared under the set's lock; nothing is left.
+  EXPECT_THAT(lvm_.changes,
+              ElementsAre("tags vg/snap +lvm_revert_incomplete [our lock]",
+                          "tags vg/snap -lvm_revert_incomplete [our lock]",
+                          "tags vg/snap2 +lvm_revert_incomplete [our lock]",
+                          "tags vg/snap2 -lvm_revert_incomplete [our lock]"));
+  struct stat st {};
+  EXPECT_NE(::stat((config_dir_ + "/V_vg").c_str(), &st), 0) << "lock file left behind";
+}
+
+TEST_F(SetRevertTest, AnOriginAndItsSnapshotStayAPair) {
+  EXPECT_EQ(Run({"-y", "vg/lv2", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  EXPECT_EQ(ReadFile(Path("vg-lv")), origin_);
+  EXPECT_THAT(out_.str(), Not(HasSubstr("Set:")));
+}
+
+TEST_F(SetRevertTest, OneMemberInUseRefusesTheWholeSetAndNamesIt) {
+  dm_.devices["vg-lv2"].info.open_count = 1;
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/snap2"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: member vg/lv2 (vg/snap2): "));
+  EXPECT_THAT(err_.str(), Not(HasSubstr("member vg/lv (vg/snap)")));
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: 1 of 2 members of the set refused; nothing was "
+                                    "written to any member\n"));
+  ExpectBothUnchanged();
+  EXPECT_THAT(dm_.calls, IsEmpty());
+}
+
+TEST_F(SetRevertTest, EveryRefusedMemberIsNamedAtOnce) {
+  dm_.devices["vg-lv2"].info.open_count = 1;
+  dm_.devices["vg-snap"].status = {{0, kOriginChunks * 8, "snapshot", "Invalid"}};
+  EXPECT_EQ(Run({"-y", "--json", "vg/snap", "vg/snap2"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: member vg/lv (vg/snap): "));
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: member vg/lv2 (vg/snap2): "));
+  EXPECT_THAT(err_.str(), HasSubstr("2 of 2 members of the set refused"));
+  ExpectBothUnchanged();
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["exit_status"], 4);
+  ASSERT_EQ(j["members"].size(), 2u);
+  EXPECT_EQ(j["members"][0]["origin"], "vg/lv");
+  EXPECT_EQ(j["members"][0]["result"], "refused");
+  EXPECT_EQ(j["members"][1]["result"], "refused");
+  EXPECT_EQ(j["members"][1]["error"]["kind"], "refused");
+}
+
+TEST_F(SetRevertTest, AFailureWhileWritingTheSecondMemberExitsFiveAndARerunCompletes) {
+  // The first engine is the pair reading's (two snapshots are found to be
+  // a set before anything is read), then one per member.
+  int engines = 0;
+  make_engine_ = [&engines]() -> std::unique_ptr<IoEngine> {
+    if (++engines == 3) return std::make_unique<FailingWriteEngine>(1);
+    return std::make_unique<PsyncEngine>();
+  };
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/snap2"}), kExitFailedWriting);
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: member 2 of 2, vg/lv2 (vg/snap2), failed while "
+                                    "writing: "));
+  EXPECT_THAT(err_.str(), HasSubstr("; done: vg/lv; not started: none\n"));
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_NE(ReadFile(Path("vg-lv2")), expected2_);
+  EXPECT_FALSE(dm_.AnySuspended());
+  // The second member keeps its mark: a re-run (or the boot) completes it.
+  EXPECT_EQ(lvm_.changes.back(), "tags vg/snap2 +lvm_revert_incomplete [our lock]");
+
+  make_engine_ = [] { return std::make_unique<PsyncEngine>(); };
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  EXPECT_EQ(lvm_.changes.back(), "tags vg/snap2 -lvm_revert_incomplete [our lock]");
+}
+
+TEST_F(SetRevertTest, ADryRunInJsonListsTheMembersAndWritesNothing) {
+  EXPECT_EQ(Run({"--dry-run", "--json", "vg/snap2", "vg/snap"}), kExitDone) << err_.str();
+  ExpectBothUnchanged();
+  EXPECT_THAT(dm_.calls, IsEmpty());
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["result"], "dry-run");
+  EXPECT_TRUE(j["origin"].is_null());
+  EXPECT_TRUE(j["snapshot"].is_null());
+  EXPECT_EQ(j["runs"], 6);
+  EXPECT_EQ(j["bytes"], 36864);
+  ASSERT_EQ(j["members"].size(), 2u);
+  EXPECT_EQ(j["members"][0]["origin"], "vg/lv");
+  EXPECT_EQ(j["members"][0]["snapshot"], "vg/snap");
+  EXPECT_EQ(j["members"][0]["result"], "dry-run");
+  EXPECT_EQ(j["members"][0]["bytes"], 20480);
+  EXPECT_EQ(j["members"][1]["origin"], "vg/lv2");
+  EXPECT_EQ(j["members"][1]["bytes_written"], 0);
+}
+
+TEST_F(SetRevertTest, OnePromptForTheWholeSet) {
+  stdin_is_terminal_ = true;
+  answers_ = {"n"};
+  EXPECT_EQ(Run({"vg/snap", "vg/snap2"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("Really revert 2 volumes to their snapshots (vg/lv to vg/snap, "
+                                    "vg/lv2 to vg/snap2; 0.04 MiB in 6 runs)?"));
+  ExpectBothUnchanged();
+  answers_ = {"y"};
+  EXPECT_EQ(Run({"vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+}
+
+TEST_F(SetRevertTest, ATagNamesTheSet) {
+  lvs_[1].tags = "upgrade";
+  lvs_[3].tags = "upgrade";
+  EXPECT_EQ(Run({"-y", "@upgrade"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+}
+
+TEST_F(SetRevertTest, AnEmptyOrPartlyUnreadableTagIsRefused) {
+  EXPECT_EQ(Run({"-y", "@nosuch"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "lvm-revert: no snapshot carries the tag @nosuch\n");
+  lvs_[1].tags = "upgrade";
+  lvm_.tagged_problems = {"Volume group \"vgx\" has missing PVs."};
+  EXPECT_EQ(Run({"-y", "@upgrade"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("not every volume group could be read, and a member of the "
+                                    "set may be in one"));
+  ExpectBothUnchanged();
+}
+
+TEST_F(SetRevertTest, SnapmsSnapsetNamesTheSet) {
+  RenameSnapshot(1, "lv-snapset_upgrade_1733300000_-", "vg-lv--snapset_upgrade_1733300000_--");
+  RenameSnapshot(3, "lv2-snapset_upgrade_1733300000_-var",
+                 "vg-lv2--snapset_upgrade_1733300000_--var");
+  EXPECT_EQ(Run({"-y", "--snapset", "upgrade"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  // Another timestamp under the same name: two sets of one name.
+  lvs_[3].name = "lv2-snapset_upgrade_1733300001_-var";
+  EXPECT_EQ(Run({"-y", "--snapset", "upgrade"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("disagree on its timestamp"));
+  EXPECT_EQ(Run({"-y", "--snapset", "other"}), kExitRefused);
+  EXPECT_THAT(err_.str(), HasSubstr("no snapshot of snapshot set other"));
+}
+
+TEST_F(SetRevertTest, ASetNamingAMemberTwiceOrTwoSnapshotsOfAnOriginIsABadCommandLine) {
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/snap2", "/dev/vg/snap"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/snap is named twice\n");
+  AddSibling(64, {1});
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg/sib"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: vg/sib and vg/snap are both snapshots of vg/lv: a set "
+                        "reverts each origin to one snapshot\n");
+  ExpectBothUnchanged();
+}
+
+TEST_F(SetRevertTest, OptionsOfOneOriginAreABadCommandLineOnASet) {
+  EXPECT_EQ(Run({"-y", "--backup", dir_.File("b"), "vg/snap", "vg/snap2"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: --backup works on one origin, not on a set of snapshots\n");
+  EXPECT_EQ(Run({"--format", "dd", "vg/snap", "vg/snap2"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(), "lvm-revert: --format dd works on one origin, not on a set of snapshots\n");
+  EXPECT_EQ(Run({"-y", "--backup-snapshot", "undo", "vg/snap", "vg/snap2"}), kExitBadCommandLine);
+  EXPECT_EQ(err_.str(),
+            "lvm-revert: --backup-snapshot works on one origin, not on a set of snapshots\n");
+  ExpectBothUnchanged();
+  struct stat st {};
+  EXPECT_NE(::stat(dir_.File("b").c_str(), &st), 0);
+}
+
+TEST_F(SetRevertTest, ASetIsScheduledWithItsTagAndCancelledAsOne) {
+  EXPECT_EQ(Run({"--at-next-boot", "vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_THAT(lvm_.changes,
+              ElementsAre("tags vg/snap +lvm_revert_next_boot +lvm_revert_set_vg/lv [our lock]",
+                          "tags vg/snap2 +lvm_revert_next_boot +lvm_revert_set_vg/lv [our lock]"));
+  EXPECT_THAT(out_.str(), HasSubstr("To cancel: lvm-revert --cancel vg/snap vg/snap2\n"));
+  ExpectBothUnchangedButTags();
+  lvm_.changes.clear();
+  EXPECT_EQ(Run({"--cancel", "vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_THAT(lvm_.changes,
+              ElementsAre("tags vg/snap -lvm_revert_next_boot -lvm_revert_set_vg/lv",
+                          "tags vg/snap2 -lvm_revert_next_boot -lvm_revert_set_vg/lv"));
+}
+
+}  // namespace
+}  // namespace lvmrevert::lvmext
