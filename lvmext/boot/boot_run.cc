@@ -15,6 +15,7 @@
 #include "lvmext/cli/exit_status.h"
 #include "lvmext/cli/outcome.h"
 #include "lvmext/revert/lvm_revert.h"
+#include "lvmext/revert/set_revert.h"
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/system/process.h"
 #include "lvmext/boot/schedule.h"
@@ -85,7 +86,7 @@ class BootRun {
       Say(cmdline.why_invalid + "; no scheduled revert runs at this boot");
       ++refused_;
     } else {
-      RunScheduled(tagged, cmdline.pairs);
+      RunScheduled(tagged, cmdline.pairs, CommandLineSets(cmdline.set_tags));
     }
     if (stop_ > 0) {
       report.status = Status::Incomplete(
@@ -128,12 +129,42 @@ class BootRun {
     }
   }
 
+  // lvmrevert=@TAG: the snapshots tagged TAG, each tag's one set.
+  std::vector<ScheduledRevert> CommandLineSets(const std::vector<std::string>& set_tags) {
+    std::vector<ScheduledRevert> members;
+    for (const std::string& tag : set_tags) {
+      StatusOr<TaggedReport> report = env_.lvm->ReportTagged({tag});
+      StatusOr<LvmView> view =
+          report.ok() ? LvmView::Parse(report->json) : StatusOr<LvmView>(report.status());
+      if (view.ok() && report->problems.empty()) {
+        const size_t before = members.size();
+        for (const LvRecord& lv : view->lvs()) {
+          if (!lv.has_tag(tag)) continue;
+          members.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name},
+                             kWhenCommandLine, lv.vg(), "@" + tag});
+        }
+        if (members.size() > before) continue;
+      }
+      Say("lvmrevert=@" + tag + " on the kernel command line: " +
+          (!view.ok()                  ? view.status().message()
+           : !report->problems.empty() ? "not every volume group could be read (" +
+                                             report->problems.front() + "), and a member may "
+                                             "be in one"
+                                       : "no LV carries the tag " + tag) +
+          "; nothing of it runs");
+      ++refused_;
+    }
+    return members;
+  }
+
   void RunScheduled(const std::vector<ScheduledRevert>& tagged,
-                    const std::vector<ScheduledRevert>& from_cmdline) {
+                    const std::vector<ScheduledRevert>& from_cmdline,
+                    const std::vector<ScheduledRevert>& cmdline_sets) {
     std::vector<ScheduledRevert> todo;
     for (const ScheduledRevert& r : tagged) {
       if (r.scheduled_by_tag()) todo.push_back(r);
     }
+    todo.insert(todo.end(), cmdline_sets.begin(), cmdline_sets.end());
     for (const ScheduledRevert& r : from_cmdline) {
       const bool also_tagged = std::any_of(todo.begin(), todo.end(), [&](const ScheduledRevert& t) {
         return Key(t) == Key(r);
@@ -147,20 +178,139 @@ class BootRun {
       if (r.incomplete()) sources[r.origin.full()].insert(r.snapshot.full());
     }
     for (const ScheduledRevert& r : todo) sources[r.origin.full()].insert(r.snapshot.full());
+    const auto conflict = [&sources](const ScheduledRevert& r) -> Status {
+      const std::set<std::string>& wanted = sources[r.origin.full()];
+      if (wanted.size() <= 1) return Status::Ok();
+      std::string names;
+      for (const std::string& n : wanted) names += (names.empty() ? "" : ", ") + n;
+      return Status::Refused("more than one revert of " + r.origin.full() +
+                             " is asked for at this boot (" + names +
+                             "): one origin takes one schedule, so neither runs; cancel "
+                             "all but one (lvm-revert --cancel)")
+          .WithReason(RefusalReason::kConflictingSchedules);
+    };
+    // A set's members are one unit, run where its first member comes.
+    std::map<std::string, std::vector<ScheduledRevert>> sets;
+    for (const ScheduledRevert& r : todo) {
+      if (!r.set.empty() && done_.count(Key(r)) == 0) sets[r.set + " " + r.when].push_back(r);
+    }
+    std::set<std::string> sets_run;
     for (const ScheduledRevert& r : todo) {
       if (done_.count(Key(r)) != 0) continue;
-      const std::set<std::string>& wanted = sources[r.origin.full()];
-      if (wanted.size() > 1) {
-        std::string names;
-        for (const std::string& n : wanted) names += (names.empty() ? "" : ", ") + n;
-        Refuse(r, Status::Refused("more than one revert of " + r.origin.full() +
-                                  " is asked for at this boot (" + names +
-                                  "): one origin takes one schedule, so neither runs; cancel "
-                                  "all but one (lvm-revert --cancel)")
-                      .WithReason(RefusalReason::kConflictingSchedules));
+      if (!r.set.empty()) {
+        if (!sets_run.insert(r.set + " " + r.when).second) continue;
+        std::vector<ScheduledRevert>& members = sets[r.set + " " + r.when];
+        std::vector<Status> conflicts;
+        for (const ScheduledRevert& m : members) conflicts.push_back(conflict(m));
+        RevertSet(members, conflicts);
+        continue;
+      }
+      if (Status s = conflict(r); !s.ok()) {
+        Refuse(r, s);
         continue;
       }
       RevertOne(r);
+    }
+  }
+
+  // A set as one (set_revert.h): every origin the initramfs left inactive
+  // is activated, then all are checked before any is written. A refusal of
+  // one member refuses them all; a failure while writing stops the boot, as
+  // for one volume.
+  void RevertSet(const std::vector<ScheduledRevert>& members, std::vector<Status> checks) {
+    std::vector<ActivationState> activation(members.size());
+    bool refused = false;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (checks[i].ok()) checks[i] = CheckVgUsableAtBoot(members[i].vg, host_);
+      refused = refused || !checks[i].ok();
+    }
+    for (size_t i = 0; i < members.size() && !refused; ++i) {
+      checks[i] = EnsureActive(members[i].origin, &activation[i]);
+      refused = !checks[i].ok();
+    }
+    if (!refused) {
+      Report result = RevertSetCaptured(members);
+      if (OnlyBrieflyOpen(result)) {  // as for one volume (RevertOne)
+        Settle();
+        ::sleep(1);
+        result = RevertSetCaptured(members);
+      }
+      const int code = ExitStatusFor(result.status);
+      if (code == kExitFailedWriting) {
+        Say("FAILED while reverting the set " + members.front().set + ": " +
+            result.status.message());
+        Say("its volumes are partly reverted and must not be mounted. Once the cause is fixed, "
+            "run: lvm-revert -y" + Snapshots(members));
+        ++stop_;
+        return;
+      }
+      if (code == kExitDone) {
+        for (const Report& m : result.members) {
+          Say("reverted " + m.origin + " to " + m.snapshot + ": wrote " + MiB(m.bytes_written) +
+              " in " + std::to_string(m.totals ? m.totals->runs : 0) + " runs");
+        }
+        for (const ScheduledRevert& m : members) MarkDone(m);
+      } else {
+        checks = MemberStatuses(members, result);
+        refused = true;
+      }
+    }
+    if (refused) RefuseSet(members, checks);
+    for (size_t i = 0; i < members.size(); ++i) RestoreActivation(members[i].origin, activation[i]);
+  }
+
+  static std::string Snapshots(const std::vector<ScheduledRevert>& members) {
+    std::string list;
+    for (const ScheduledRevert& m : members) list += " " + m.snapshot.full();
+    return list;
+  }
+
+  static bool OnlyBrieflyOpen(const Report& result) {
+    if (result.status.code() != StatusCode::kRefused || result.members.empty()) return false;
+    bool open = false;
+    for (const Report& m : result.members) {
+      if (m.status.ok()) continue;
+      if (m.status.reason() != RefusalReason::kDeviceOpen) return false;
+      open = true;
+    }
+    return open;
+  }
+
+  // Each member's own refusal; the set's when no member has one of its own.
+  static std::vector<Status> MemberStatuses(const std::vector<ScheduledRevert>& members,
+                                            const Report& result) {
+    std::vector<Status> statuses(members.size());
+    bool any = false;
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (const Report& m : result.members) {
+        if (m.snapshot != members[i].snapshot.full() || m.status.ok() || !m.started) continue;
+        statuses[i] = m.status;
+        any = true;
+      }
+    }
+    if (!any) std::fill(statuses.begin(), statuses.end(), result.status);
+    return statuses;
+  }
+
+  // Every member refused together: each with its own reason, or its set's.
+  // One lasting refusal makes every member lvm_revert_refused.
+  void RefuseSet(const std::vector<ScheduledRevert>& members, const std::vector<Status>& checks) {
+    std::string guilty;
+    RefusalReason reason = RefusalReason::kUnspecified;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (checks[i].ok()) continue;
+      guilty += (guilty.empty() ? "" : ", ") + members[i].origin.full();
+      if (IsLastingRefusal(checks[i].reason()) || !IsLastingRefusal(reason)) {
+        reason = checks[i].reason();
+      }
+    }
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Status why =
+          checks[i].ok()
+              ? Status::Refused("another member of the set was refused (" + guilty +
+                                "), and a set is reverted all or nothing")
+              : checks[i];
+      Refuse(members[i], why.WithReason(reason));
     }
   }
 
@@ -301,6 +451,27 @@ class BootRun {
     Report report = RunLvmRevertForm(o, captured, env_);
     log_ << "== " << r.origin.full() << " <- " << r.snapshot.full() << " (" << r.when << ")\n"
          << out.str() << err.str();
+    if (!report.status.ok()) log_ << "lvm-revert: " << report.status.message() << "\n";
+    log_ << "== exit " << ExitStatusFor(report.status) << "\n" << std::flush;
+    return report;
+  }
+
+  // RunSet (set_revert.h) with -y, its output going to the log.
+  Report RevertSetCaptured(const std::vector<ScheduledRevert>& members) {
+    Options o;
+    o.set = SetSpec{};
+    for (const ScheduledRevert& m : members) o.set->snapshots.push_back(m.snapshot);
+    o.assume_yes = true;
+    o.verbosity = options_.verbosity;
+    o.io_engine = options_.io_engine;
+    o.queue_depth = options_.queue_depth;
+    if (members.front().when == kWhenNextBoot) o.consumes_tag = kTagNextBoot;
+    std::ostringstream out, err;
+    Console captured{out, err, false, false, [] { return std::optional<std::string>(); },
+                     nullptr, nullptr};
+    Report report = RunSet(o, captured, env_, MakeLvmRevert);
+    log_ << "== set " << members.front().set << ":" << Snapshots(members) << " ("
+         << members.front().when << ")\n" << out.str() << err.str();
     if (!report.status.ok()) log_ << "lvm-revert: " << report.status.message() << "\n";
     log_ << "== exit " << ExitStatusFor(report.status) << "\n" << std::flush;
     return report;

@@ -30,18 +30,24 @@ std::string Unquoted(const std::string& value) {
   return value;
 }
 
-// VG/LV:VG/SNAP[,...]; false on the first malformed item.
-bool ParsePairs(const std::string& value, std::vector<ScheduledRevert>* pairs) {
+// VG/LV:VG/SNAP or @TAG[,...]; false on the first malformed item.
+bool ParsePairs(const std::string& value, std::vector<ScheduledRevert>* pairs,
+                std::vector<std::string>* set_tags) {
   if (value.empty()) return false;
   std::istringstream items(value);
   std::string item;
   while (std::getline(items, item, ',')) {
+    if (item.starts_with('@')) {
+      if (!IsValidLvmTag(item.substr(1))) return false;
+      set_tags->push_back(item.substr(1));
+      continue;
+    }
     const size_t colon = item.find(':');
     if (colon == std::string::npos) return false;
     StatusOr<LvRef> origin = ParseLvRef(item.substr(0, colon));
     StatusOr<LvRef> snapshot = ParseLvRef(item.substr(colon + 1));
     if (!origin.ok() || !snapshot.ok()) return false;
-    pairs->push_back({*origin, *snapshot, kWhenCommandLine, VgIdentity{}});
+    pairs->push_back({*origin, *snapshot, kWhenCommandLine, VgIdentity{}, ""});
   }
   return !value.empty() && value.back() != ',';
 }
@@ -63,13 +69,16 @@ BootCommandLine ParseBootCommandLine(const std::string& text) {
       }
     } else if (IsOneOf(lower, {"on", "1", "yes", "true", "y"})) {
       continue;
-    } else if (!ParsePairs(value, &cmdline.pairs)) {
+    } else if (!ParsePairs(value, &cmdline.pairs, &cmdline.set_tags)) {
       cmdline.state = BootCommandLine::State::kInvalid;
       cmdline.why_invalid = "lvmrevert=" + value + " on the kernel command line is neither on/off "
-                            "nor a list of VG/LV:VG/SNAP pairs";
+                            "nor a list of VG/LV:VG/SNAP pairs and @TAG sets";
     }
   }
-  if (cmdline.state != BootCommandLine::State::kOn) cmdline.pairs.clear();
+  if (cmdline.state != BootCommandLine::State::kOn) {
+    cmdline.pairs.clear();
+    cmdline.set_tags.clear();
+  }
   return cmdline;
 }
 

@@ -11,6 +11,18 @@
 
 namespace lvmrevert::lvmext {
 
+namespace {
+
+// The name of the set whose tag `lv` carries, if any.
+std::string SetOf(const LvRecord& lv) {
+  for (const std::string& tag : lv.tags) {
+    if (IsSetTag(tag)) return tag.substr(kTagSetPrefix.size());
+  }
+  return "";
+}
+
+}  // namespace
+
 StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
   StatusOr<TaggedReport> report =
       lvm.ReportTagged({std::begin(kAllTags), std::end(kAllTags)});
@@ -23,15 +35,15 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
     if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
       if (lv.has_tag(kTagIncomplete)) {
         found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
-                                 kWhenIncompleteRestore, lv.vg()});
+                                 kWhenIncompleteRestore, lv.vg(), ""});
       }
       continue;
     }
     const auto tag = std::find_if(std::begin(kAllTags), std::end(kAllTags),
                                   [&lv](const char* t) { return lv.has_tag(t); });
     if (tag == std::end(kAllTags)) continue;
-    found.reverts.push_back(
-        {LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name}, WhenOfTag(*tag), lv.vg()});
+    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name},
+                             WhenOfTag(*tag), lv.vg(), SetOf(lv)});
   }
   return found;
 }
@@ -148,8 +160,15 @@ Report RunListScheduled(const Options& options, Console& console, Environment& e
     if (!options.quiet) console.out << "No revert is scheduled for boot.\n";
     return report;
   }
-  for (const ScheduledRevert& s : scheduled->reverts) {
-    console.out << s.origin.full() << " <- "
+  // A set's members together, under its name.
+  std::vector<ScheduledRevert> listed = scheduled->reverts;
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const ScheduledRevert& a, const ScheduledRevert& b) { return a.set < b.set; });
+  std::string set;
+  for (const ScheduledRevert& s : listed) {
+    if (!s.set.empty() && s.set != set) console.out << "set " << s.set << ", reverted as one:\n";
+    set = s.set;
+    console.out << (s.set.empty() ? "" : "  ") << s.origin.full() << " <- "
                 << (s.snapshot.lv.empty() ? "a backup file" : s.snapshot.full()) << "  " << s.when
                 << (s.when == kWhenRefused ? "  (refused at boot; see /run/lvm-revert/boot.log)" : "")
                 << (s.incomplete() ? "  (started and not finished: the next boot completes it or stops)"

@@ -110,7 +110,8 @@ json ScheduledJson(const std::optional<std::vector<ScheduledRevert>>& scheduled)
   for (const ScheduledRevert& s : *scheduled) {
     list.push_back({{"origin", s.origin.full()},
                     {"snapshot", s.snapshot.lv.empty() ? json() : json(s.snapshot.full())},
-                    {"when", s.when}});
+                    {"when", s.when},
+                    {"set", OrNull(s.set)}});
   }
   return list;
 }

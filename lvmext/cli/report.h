@@ -30,6 +30,9 @@ struct ScheduledRevert {
   std::string when;
   // The origin's VG as LVM reported it (empty from the kernel command line).
   VgIdentity vg;
+  // The set it belongs to (tags.h: the name after kTagSetPrefix; "@TAG" for
+  // lvmrevert=@TAG); empty for a revert of its own.
+  std::string set;
 
   // Started and not finished: completed at boot whatever else holds.
   bool incomplete() const { return when == kWhenIncomplete || when == kWhenIncompleteRestore; }

@@ -47,7 +47,7 @@ TEST(BootCmdline, AnythingElseFailsClosedAndSaysWhy) {
     EXPECT_TRUE(c.pairs.empty());
     EXPECT_EQ(c.why_invalid, std::string("lvmrevert=") + value +
                                  " on the kernel command line is neither on/off nor a list of "
-                                 "VG/LV:VG/SNAP pairs");
+                                 "VG/LV:VG/SNAP pairs and @TAG sets");
   }
 }
 

@@ -159,7 +159,7 @@ TEST_F(BootScheduleTest, ListScheduledInTextAndJson) {
   const nlohmann::json j = OneJsonObject(out_.str());
   EXPECT_EQ(j["result"], "listed");
   EXPECT_EQ(j["scheduled_reverts"], nlohmann::json::parse(
-                                        R"([{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot"}])"));
+                                        R"([{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot","set":null}])"));
   Tag("");
   EXPECT_EQ(Run({"--list-scheduled"}), kExitDone);
   EXPECT_EQ(out_.str(), "No revert is scheduled for boot.\n");
@@ -373,7 +373,7 @@ TEST_F(BootScheduleTest, BootWithAMalformedLvmrevertRevertsNothingAndSaysWhy) {
   EXPECT_THAT(lvm_.changes, IsEmpty());
   EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: lvmrevert=vg/lv:vg/snap,bad-value on the kernel "
                                     "command line is neither on/off nor a list of VG/LV:VG/SNAP "
-                                    "pairs; no scheduled revert runs at this boot\n"));
+                                    "pairs and @TAG sets; no scheduled revert runs at this boot\n"));
 }
 
 TEST_F(BootScheduleTest, BootRevertsAPairGivenOnTheCommandLineWithoutATag) {

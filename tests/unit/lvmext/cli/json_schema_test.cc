@@ -89,6 +89,7 @@ const Schema kScheduledRevertSchema = {
     {"origin", {kString}},
     {"snapshot", {kString, kNull}},
     {"when", {kString}},
+    {"set", {kString, kNull}},
 };
 
 const Schema kPlanRunSchema = {
@@ -233,7 +234,8 @@ ordered_json ValidReport() {
       "verified_bytes":null,
       "compare":{"chunks":1,"bytes":4096,"differing_chunks":0,"differing_bytes":0,
                  "first_difference":null},
-      "scheduled_reverts":[{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot"}],
+      "scheduled_reverts":[{"origin":"vg/lv","snapshot":"vg/snap","when":"next-boot",
+                             "set":null}],
       "warnings":["w"],"elapsed_seconds":0.0,
       "plan":[{"origin_chunk":3,"cow_chunk":2,"chunks":1,"bytes":4096}],
       "members":[{"origin":"vg/lv","snapshot":"vg/snap","result":"dry-run","error":null,
@@ -826,7 +828,7 @@ TEST_F(JsonSchemaLvmTest, ListScheduled) {
   EXPECT_EQ(j["snapshot"], nullptr);
   EXPECT_EQ(j["store"], nullptr);
   EXPECT_EQ(j["scheduled_reverts"], ordered_json::parse(R"([{"origin":"vg/lv",
-      "snapshot":"vg/snap","when":"every-boot"}])"));
+      "snapshot":"vg/snap","when":"every-boot","set":null}])"));
   lvs_[1].tags = "";
   ASSERT_EQ(Run({"--list-scheduled", "--json"}), kExitDone) << err_.str();
   j = ReportOf(out_.str());
