@@ -19,6 +19,20 @@ sed 's/^\s*# system_id_source = .*/\tsystem_id_source = "lvmlocal"/' /etc/lvm/lv
 be_host() { printf 'local {\n  system_id = "%s"\n}\n' "$1" >"$LVM_SYSTEM_DIR/lvmlocal.conf"; }
 
 tags_of() { lvs --noheadings -o lv_tags "$1" | tr -d ' '; }
+# plain_tags VG/LV: its tags but a set's (lvm_revert_set_*, which the boot
+# may leave), sorted, space-separated.
+plain_tags() {
+    lvs --noheadings -o lv_tags "$1" | tr -d ' ' | tr ',' '\n' | sed '/^$/d;/^lvm_revert_set_/d' |
+        sort | paste -sd' '
+}
+# no_next_boot NAME VG/SNAP: ok if SNAP no longer carries lvm_revert_next_boot.
+no_next_boot() {
+    if [[ ",$(tags_of "$2")," == *,lvm_revert_next_boot,* ]]; then
+        t_fail "$1" "tags of $2: $(tags_of "$2")"
+    else
+        t_ok "$1"
+    fi
+}
 
 disk=0
 for case_name in "$@"; do
@@ -29,8 +43,21 @@ for case_name in "$@"; do
     vgchange -q -ay "$vg" >/dev/null
     vm_mknodes
     case $case_name in
-        next-boot | write-failure | dracut | cmdline | rescue | cut-next-boot | cut-cmdline | dracut-systemd | system-id)
+        next-boot | write-failure | dracut | cmdline | rescue | cut-next-boot | cut-cmdline | dracut-systemd)
             t_eq "$case_name: no schedule tag left, no revert marked under way" "$(tags_of "$vg/snap")" "" ;;
+        system-id)
+            # The set of root and var, reverted: the next-boot tag consumed on
+            # both snapshots (whether the set's tag stays is not checked).
+            echo "# $case_name: tags after the boot: snap '$(tags_of "$vg/snap")', varsnap '$(tags_of "$vg/varsnap")'"
+            no_next_boot "$case_name: set: lvm_revert_next_boot gone from snap" "$vg/snap"
+            no_next_boot "$case_name: set: lvm_revert_next_boot gone from varsnap" "$vg/varsnap"
+            t_eq "$case_name: set: snap has no other tag of lvm-revert's left" "$(plain_tags "$vg/snap")" ""
+            t_eq "$case_name: set: varsnap has no other tag of lvm-revert's left" "$(plain_tags "$vg/varsnap")" ""
+            t_eq "$case_name: set: var holds varsnap's content" "$(vm_sha "/dev/$vg/var")" \
+                "$(cat "$PREP/$vg.var-goal")"
+            t_snap_valid "$case_name: set: varsnap still valid" "$vg" varsnap
+            t_eq "$case_name: set: varsnap unchanged" "$(vm_sha "/dev/$vg/varsnap")" "$(cat "$PREP/$vg.var-goal")"
+            ;;
         two-schedules)
             t_eq "$case_name: snap tagged refused" "$(tags_of "$vg/snap")" lvm_revert_refused
             t_eq "$case_name: zbase tagged refused" "$(tags_of "$vg/zbase")" lvm_revert_refused
@@ -43,7 +70,14 @@ for case_name in "$@"; do
         refused)
             t_eq "$case_name: tagged refused instead" "$(tags_of "$vg/snap")" lvm_revert_refused ;;
         home)
-            t_eq "$case_name: root's snapshot untouched" "$(tags_of "$vg/snap")" ""
+            # The set of root and var, refused (varsnap invalid): every
+            # member tagged refused instead, var as prep left it.
+            echo "# $case_name: tags after the boot: snap '$(tags_of "$vg/snap")', varsnap '$(tags_of "$vg/varsnap")'"
+            no_next_boot "$case_name: set: lvm_revert_next_boot gone from snap" "$vg/snap"
+            no_next_boot "$case_name: set: lvm_revert_next_boot gone from varsnap" "$vg/varsnap"
+            t_eq "$case_name: set: snap (root's, valid) tagged refused" "$(plain_tags "$vg/snap")" lvm_revert_refused
+            t_eq "$case_name: set: varsnap (invalid) tagged refused" "$(plain_tags "$vg/varsnap")" lvm_revert_refused
+            t_eq "$case_name: set: var unchanged" "$(vm_sha "/dev/$vg/var")" "$(cat "$PREP/$vg.var-left")"
             lvchange -q -ay "$vg/home"
             vm_mknodes
             t_eq "$case_name: homesnap's tag is gone" "$(tags_of "$vg/homesnap")" ""

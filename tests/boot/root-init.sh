@@ -8,6 +8,11 @@ echo "E2E-INIT: marker=$(cat /marker) data=$(sha256sum /data | cut -c1-16)"
 echo "E2E-INIT: mapper=$(ls /dev/mapper | grep -v control | tr '\n' ' ')"
 if [ -r /run/lvm-revert/boot.log ]; then
 	echo "E2E-INIT: boot.log has $(grep -c '^== exit' /run/lvm-revert/boot.log) revert(s): $(grep '^== exit' /run/lvm-revert/boot.log | tr '\n' ' ')"
+	# Its summary lines, without "lvm-revert: " (so that they never pass
+	# for the console's own lines).
+	grep '^lvm-revert: ' /run/lvm-revert/boot.log | while IFS= read -r l; do
+		echo "E2E-BOOTLOG: ${l#lvm-revert: }"
+	done
 else
 	echo "E2E-INIT: no /run/lvm-revert/boot.log"
 fi
