@@ -188,6 +188,12 @@ Status LvmSession::LockAndReadView(std::string* report) {
 
 // A set took every VG's lock already, in LVM's order (set_revert.h).
 Status LvmSession::ReadViewLockedBySet(std::string* report) {
+  if (shared_view_) {
+    config_ = shared_view_->first;
+    config_read_ = true;
+    *report = shared_view_->second;
+    return Status::Ok();
+  }
   ConfigAndReport both = env_.lvm->ReadConfigAndReportVg(options_.vg());
   if (!both.config_status.ok()) return both.config_status.WithPrefix("reading LVM's configuration");
   config_ = both.config;

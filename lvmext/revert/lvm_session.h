@@ -24,6 +24,12 @@ class LvmSession : public RevertSession {
   // --restore FILE VG/LV. (Public so that the modes inherit it as it is.)
   LvmSession(const Options& options, Console& console, Environment& env);
 
+  // A set's member: LVM's configuration and its VG's report, read once by
+  // the set under the lock it holds, instead of once per member.
+  void ShareView(const LvmConfig& config, const std::string& vg_report) {
+    shared_view_.emplace(config, vg_report);
+  }
+
   // What a dry run of this mode says at its end.
   virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
 
@@ -81,6 +87,7 @@ class LvmSession : public RevertSession {
 
   LvmConfig config_;
   bool config_read_ = false;
+  std::optional<std::pair<LvmConfig, std::string>> shared_view_;
   VgLock lock_;
   LvmView view_;
   std::optional<VgIdentity> vg_;

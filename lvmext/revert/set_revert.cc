@@ -1,5 +1,6 @@
 #include "lvmext/revert/set_revert.h"
 
+#include <map>
 #include <set>
 
 #include "lvmext/cli/option_table.h"
@@ -116,6 +117,7 @@ class SetRun {
   Status Lock() {
     StatusOr<LvmConfig> config = env_.lvm->ReadConfig();
     if (!config.ok()) return config.status().WithPrefix("reading LVM's configuration");
+    config_ = *config;
     std::vector<SetMember> members;
     for (const Options& m : members_) members.push_back({*m.origin_lv, *m.snapshot_lv});
     const LockMode mode = writes() || options_.schedules() ? LockMode::kExclusive : LockMode::kShared;
@@ -128,6 +130,11 @@ class SetRun {
       });
       if (!lock.ok()) return lock.status();
       locks_.push_back(std::move(lock).value());
+      // Under the lock: what every member in this VG reads (a member whose
+      // VG could not be read reads it again and says why).
+      if (StatusOr<std::string> report = env_.lvm->ReportVg(vg); report.ok()) {
+        vg_reports_[vg] = std::move(report).value();
+      }
     }
     return Status::Ok();
   }
@@ -137,6 +144,9 @@ class SetRun {
     std::vector<std::string> refusals;
     for (const Options& member : members_) {
       sessions_.push_back(make_member(member, console_, env_));
+      if (const auto report = vg_reports_.find(member.vg()); report != vg_reports_.end()) {
+        sessions_.back()->ShareView(config_, report->second);
+      }
       const Status s = sessions_.back()->Start();
       statuses_.push_back(s);
       if (!s.ok()) {
@@ -268,6 +278,8 @@ class SetRun {
   Report report_;
   std::vector<Options> members_;
   std::vector<VgLock> locks_;
+  LvmConfig config_;
+  std::map<std::string, std::string> vg_reports_;  // VG -> lvs's report, read under its lock
   std::vector<std::unique_ptr<LvmSession>> sessions_;
   std::vector<Status> statuses_;  // each session's Start
   std::vector<Report> reports_;   // of the sessions finished so far

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs in the run-in-vm.sh guest after the boots: what each case's disk must
-# hold now (tags, a valid and unchanged snapshot, the reverted /home).
+# hold now (tags, a valid and unchanged snapshot, the reverted /home, the
+# set's second member var).
 #
 #   check.sh PREP CASE...      (the same CASE list, in disk order, as prep.sh)
 set -euo pipefail
@@ -19,19 +20,21 @@ sed 's/^\s*# system_id_source = .*/\tsystem_id_source = "lvmlocal"/' /etc/lvm/lv
 be_host() { printf 'local {\n  system_id = "%s"\n}\n' "$1" >"$LVM_SYSTEM_DIR/lvmlocal.conf"; }
 
 tags_of() { lvs --noheadings -o lv_tags "$1" | tr -d ' '; }
-# plain_tags VG/LV: its tags but a set's (lvm_revert_set_*, which the boot
-# may leave), sorted, space-separated.
-plain_tags() {
-    lvs --noheadings -o lv_tags "$1" | tr -d ' ' | tr ',' '\n' | sed '/^$/d;/^lvm_revert_set_/d' |
-        sort | paste -sd' '
-}
-# no_next_boot NAME VG/SNAP: ok if SNAP no longer carries lvm_revert_next_boot.
+# but_set TAGS: the tags (tags_of's list) but a set's (lvm_revert_set_*,
+# which the boot may leave), sorted, space-separated.
+but_set() { tr ',' '\n' <<<"$1" | sed '/^$/d;/^lvm_revert_set_/d' | sort | paste -sd' '; }
+# no_next_boot NAME VG/SNAP TAGS: ok if SNAP's TAGS lack lvm_revert_next_boot.
 no_next_boot() {
-    if [[ ",$(tags_of "$2")," == *,lvm_revert_next_boot,* ]]; then
-        t_fail "$1" "tags of $2: $(tags_of "$2")"
-    else
-        t_ok "$1"
-    fi
+    if [[ ",$3," == *,lvm_revert_next_boot,* ]]; then t_fail "$1" "tags of $2: $3"; else t_ok "$1"; fi
+}
+# set_tags CASE VG: each snapshot of the set of VG/root and VG/var has lost
+# lvm_revert_next_boot; sets SNAP_TAGS and VARSNAP_TAGS to their tags.
+set_tags() {
+    SNAP_TAGS=$(tags_of "$2/snap")
+    VARSNAP_TAGS=$(tags_of "$2/varsnap")
+    echo "# $1: tags after the boot: snap '$SNAP_TAGS', varsnap '$VARSNAP_TAGS'"
+    no_next_boot "$1: set: lvm_revert_next_boot gone from snap" "$2/snap" "$SNAP_TAGS"
+    no_next_boot "$1: set: lvm_revert_next_boot gone from varsnap" "$2/varsnap" "$VARSNAP_TAGS"
 }
 
 disk=0
@@ -48,11 +51,9 @@ for case_name in "$@"; do
         system-id)
             # The set of root and var, reverted: the next-boot tag consumed on
             # both snapshots (whether the set's tag stays is not checked).
-            echo "# $case_name: tags after the boot: snap '$(tags_of "$vg/snap")', varsnap '$(tags_of "$vg/varsnap")'"
-            no_next_boot "$case_name: set: lvm_revert_next_boot gone from snap" "$vg/snap"
-            no_next_boot "$case_name: set: lvm_revert_next_boot gone from varsnap" "$vg/varsnap"
-            t_eq "$case_name: set: snap has no other tag of lvm-revert's left" "$(plain_tags "$vg/snap")" ""
-            t_eq "$case_name: set: varsnap has no other tag of lvm-revert's left" "$(plain_tags "$vg/varsnap")" ""
+            set_tags "$case_name" "$vg"
+            t_eq "$case_name: set: no other tag left on snap (but a set's)" "$(but_set "$SNAP_TAGS")" ""
+            t_eq "$case_name: set: no other tag left on varsnap (but a set's)" "$(but_set "$VARSNAP_TAGS")" ""
             t_eq "$case_name: set: var holds varsnap's content" "$(vm_sha "/dev/$vg/var")" \
                 "$(cat "$PREP/$vg.var-goal")"
             t_snap_valid "$case_name: set: varsnap still valid" "$vg" varsnap
@@ -72,11 +73,9 @@ for case_name in "$@"; do
         home)
             # The set of root and var, refused (varsnap invalid): every
             # member tagged refused instead, var as prep left it.
-            echo "# $case_name: tags after the boot: snap '$(tags_of "$vg/snap")', varsnap '$(tags_of "$vg/varsnap")'"
-            no_next_boot "$case_name: set: lvm_revert_next_boot gone from snap" "$vg/snap"
-            no_next_boot "$case_name: set: lvm_revert_next_boot gone from varsnap" "$vg/varsnap"
-            t_eq "$case_name: set: snap (root's, valid) tagged refused" "$(plain_tags "$vg/snap")" lvm_revert_refused
-            t_eq "$case_name: set: varsnap (invalid) tagged refused" "$(plain_tags "$vg/varsnap")" lvm_revert_refused
+            set_tags "$case_name" "$vg"
+            t_eq "$case_name: set: snap (root's, valid) tagged refused" "$(but_set "$SNAP_TAGS")" lvm_revert_refused
+            t_eq "$case_name: set: varsnap (invalid) tagged refused" "$(but_set "$VARSNAP_TAGS")" lvm_revert_refused
             t_eq "$case_name: set: var unchanged" "$(vm_sha "/dev/$vg/var")" "$(cat "$PREP/$vg.var-left")"
             lvchange -q -ay "$vg/home"
             vm_mknodes

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs in the run-in-vm.sh guest: prepares one disk per boot case (VG btN on
 # the N-th disk), each with a root LV that boots with root-init.sh, a
-# snapshot of it, changes after the snapshot, and the case's schedule. What
-# the checks need goes to $OUT/btN.env.
+# snapshot of it, changes after the snapshot, and the case's schedule
+# (system-id and home: a set of the root and a second LV, var). What the
+# checks need goes to $OUT/btN.*.
 #
 #   prep.sh OUT CASE...        (CASE: a name from run-boot-tests.sh, in disk order)
 set -euo pipefail

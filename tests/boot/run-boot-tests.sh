@@ -8,7 +8,10 @@
 #   tests/boot/run-boot-tests.sh [--keep] [CASE...]
 #
 # Cases: next-boot every-boot home off cmdline refused write-failure rescue
-# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd system-id. Needs root, the package installed (scripts/package.sh, dpkg -i),
+# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd system-id.
+# Sets (issue 18) ride on two of them, at no extra boot: system-id reverts
+# the root and var as one set, home refuses such a set (one snapshot
+# invalid). Needs root, the package installed (scripts/package.sh, dpkg -i),
 # initramfs-tools, qemu-system-x86 and a kernel in /boot. TAP on stdout;
 # exit 0 when every check passed.
 set -euo pipefail
@@ -35,6 +38,14 @@ check() { if [[ $2 == "$3" ]]; then ok "$1"; else not_ok "$1" "got '$2', expecte
 # has NAME LOG TEXT: the boot log holds the fixed string TEXT.
 has() { if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "'$3' not in $2"; fi; }
 lacks() { if ! grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "'$3' is in $2"; fi; }
+# has_line NAME LOG START TEXT: a line of the log holds the fixed string
+# START and, on the same line, the fixed string TEXT.
+has_line() {
+  local lines
+  lines=$(grep -F -- "$3" "$2" || true)
+  if [[ -n $lines ]] && grep -qF -- "$4" <<<"$lines"; then ok "$1"; else
+    not_ok "$1" "no line with '$3' and '$4' in $2${lines:+:$'\n'$lines}"; fi
+}
 die() { echo "Bail out! $*"; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "needs root (the kernel in /boot, loop devices)"
@@ -218,6 +229,21 @@ power_cut() {
 # type_line TEXT: a line typed at the booting guest's console.
 type_line() { printf '%s\n' "$1" >&"$BOOT_IN"; }
 env_of() { cat "$PREP/$1.$2"; }
+# check_set_scheduled CASE VG: prep.sh scheduled the set of VG/root and
+# VG/var with one --at-next-boot naming both snapshots: what it said, and
+# both snapshots carry the next-boot tag and the set's tag, named after
+# the first origin in VG/LV order.
+check_set_scheduled() {
+  local c=$1 vg=$2
+  has "$c: set: --at-next-boot scheduled the root" "$PREP/$vg.schedule.out" \
+    "Scheduled: at the next boot, before the root filesystem is mounted, $vg/root will be reverted to $vg/snap"
+  has "$c: set: --at-next-boot scheduled var" "$PREP/$vg.schedule.out" \
+    "Scheduled: at the next boot, before the root filesystem is mounted, $vg/var will be reverted to $vg/varsnap"
+  has "$c: set: --at-next-boot said how to cancel the set" "$PREP/$vg.schedule.out" \
+    "To cancel: lvm-revert --cancel $vg/snap $vg/varsnap"
+  check "$c: set: snap's tags" "$(env_of "$vg" snap-tags)" "lvm_revert_next_boot lvm_revert_set_$vg/root"
+  check "$c: set: varsnap's tags" "$(env_of "$vg" varsnap-tags)" "lvm_revert_next_boot lvm_revert_set_$vg/root"
+}
 
 disk=0
 for c in "${CASES[@]}"; do
@@ -265,6 +291,11 @@ for c in "${CASES[@]}"; do
       done
       ;;
     home)
+      # Also a set of the root and var (--at-next-boot $vg/snap $vg/varsnap),
+      # varsnap overflowed after scheduling: no member is written, every
+      # member is tagged lvm_revert_refused (check.sh), and /home's own
+      # revert is not held back by it.
+      check_set_scheduled "$c" "$vg"
       boot "$c" "$img" "$W/initrd.img" "$root"
       has "$c: the inactive /home LV was reverted" "$W/$c.log" \
         "lvm-revert: reverted $vg/home to $vg/homesnap: wrote"
@@ -274,6 +305,21 @@ for c in "${CASES[@]}"; do
       else
         ok "$c: /home was left inactive"
       fi
+      for where in console boot.log; do
+        if [[ $where == console ]]; then pre="lvm-revert: "; else pre="E2E-BOOTLOG: "; fi
+        has_line "$c: set: the $where names the invalid member and why" "$W/$c.log" \
+          "${pre}refused to revert $vg/var to $vg/varsnap: " "$vg/varsnap is invalid"
+        has_line "$c: set: the $where refuses the root, another member being refused" "$W/$c.log" \
+          "${pre}refused to revert $vg/root to $vg/snap: " "another member of the set was refused"
+        has "$c: set: the $where says the root is unchanged and the boot goes on" "$W/$c.log" \
+          "${pre}$vg/root is unchanged and the boot goes on"
+        has "$c: set: the $where says var is unchanged and the boot goes on" "$W/$c.log" \
+          "${pre}$vg/var is unchanged and the boot goes on"
+        lacks "$c: set: the $where reverts neither member (root)" "$W/$c.log" "${pre}reverted $vg/root to"
+        lacks "$c: set: the $where reverts neither member (var)" "$W/$c.log" "${pre}reverted $vg/var to"
+      done
+      has "$c: set: the root booted unchanged (marker and data)" "$W/$c.log" "E2E-INIT: $after"
+      has "$c: set: the boot went on to the end" "$W/$c.log" "E2E-INIT: done"
       ;;
     off)
       # Upper case: a switch word in any case turns it off (never fails open).
@@ -368,10 +414,20 @@ for c in "${CASES[@]}"; do
       ;;
     system-id)
       # The VG belongs to host $BT_MACHINE_ID, the image's /etc/machine-id.
+      # The root is reverted as a member of a set with var (--at-next-boot
+      # $vg/snap $vg/varsnap); check.sh compares var with varsnap.
+      check_set_scheduled "$c" "$vg"
       boot "$c" "$img" "$W/initrd.img" "$root"
       has "$c: a VG with the image's system ID is reverted at boot" "$W/$c.log" \
         "lvm-revert: reverted $vg/root to $vg/snap: wrote"
       has "$c: the root holds the snapshot's content" "$W/$c.log" "E2E-INIT: $before"
+      has "$c: set: the console says var was reverted too" "$W/$c.log" \
+        "lvm-revert: reverted $vg/var to $vg/varsnap: wrote"
+      has "$c: set: boot.log says the root was reverted" "$W/$c.log" \
+        "E2E-BOOTLOG: reverted $vg/root to $vg/snap: wrote"
+      has "$c: set: boot.log says var was reverted" "$W/$c.log" \
+        "E2E-BOOTLOG: reverted $vg/var to $vg/varsnap: wrote"
+      lacks "$c: set: nothing was refused" "$W/$c.log" "lvm-revert: refused"
       ;;
     two-schedules)
       boot "$c" "$img" "$W/initrd.img" "$root"

@@ -137,6 +137,10 @@ TEST_F(SetRevertTest, ATagNamesTheSet) {
   EXPECT_EQ(Run({"-y", "@upgrade"}), kExitDone) << err_.str();
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
   EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  // LVM's configuration once, and the VG once under its lock, for both
+  // members (lvs -S for the tag is not counted here).
+  EXPECT_EQ(lvm_.configs, 1);
+  EXPECT_EQ(lvm_.reports, 1);
 }
 
 TEST_F(SetRevertTest, AnEmptyOrPartlyUnreadableTagIsRefused) {
