@@ -55,6 +55,8 @@ StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
   return lvs;
 }
 
+StatusOr<std::vector<Options>> MembersOf(const Options& options, const std::vector<LvRecord>& lvs);
+
 // --backup and friends name one file or one snapshot for one origin; a dd
 // script is one origin's.
 Status RefuseOneOriginOptions(const Options& options) {
@@ -87,8 +89,7 @@ class SetRun {
 
   Report Run(const MemberSessionMaker& make_member) {
     const auto start = std::chrono::steady_clock::now();
-    Status s = Resolve();
-    if (s.ok()) s = Lock();
+    Status s = ResolveAndLock();
     if (s.ok()) s = PrepareAll(make_member);
     if (s.ok()) s = Confirm();
     if (s.ok()) s = ExecuteInOrder();
@@ -103,26 +104,47 @@ class SetRun {
     return options_.action == Action::kRevert && !options_.dry_run && !options_.compare;
   }
 
-  Status Resolve() {
+  // The members, and every VG's lock in LVM's order, held until every
+  // member is finished. Snapshots named: their VGs are known, so they are
+  // locked first and read once, under the lock. A tag or a snapset: every
+  // VG is read to find the members, then theirs are locked and read again.
+  Status ResolveAndLock() {
     if (env_.dm == nullptr || env_.lvm == nullptr) {
       return Status::Refused("the LVM form needs device-mapper and the LVM tools");
     }
-    StatusOr<std::vector<Options>> members = MemberOptions(options_, *env_.lvm);
-    if (!members.ok()) return members.status();
-    members_ = std::move(members).value();
-    return Status::Ok();
-  }
-
-  // Every VG's lock, in LVM's order, held until every member is finished.
-  Status Lock() {
+    Status s = RefuseOneOriginOptions(options_);
+    if (!s.ok()) return s;
     StatusOr<LvmConfig> config = env_.lvm->ReadConfig();
     if (!config.ok()) return config.status().WithPrefix("reading LVM's configuration");
     config_ = *config;
-    std::vector<SetMember> members;
-    for (const Options& m : members_) members.push_back({*m.origin_lv, *m.snapshot_lv});
+    StatusOr<std::vector<LvRecord>> lvs = std::vector<LvRecord>{};
+    if (options_.set->kind == SetSpec::Kind::kSnapshots) {
+      std::set<std::string> vgs;
+      for (const LvRef& ref : options_.set->snapshots) vgs.insert(ref.vg);
+      s = LockAndRead({vgs.begin(), vgs.end()});
+      for (const auto& [vg, report] : vg_reports_) {
+        if (s.ok()) s = Parsed(report, *lvs);
+      }
+    } else {
+      lvs = ReadLvs(*options_.set, *env_.lvm);
+      s = lvs.status();
+    }
+    if (!s.ok()) return s;
+    StatusOr<std::vector<Options>> members = MembersOf(options_, *lvs);
+    if (!members.ok()) return members.status();
+    members_ = std::move(members).value();
+    if (!locks_.empty()) return Status::Ok();
+    std::vector<SetMember> found;
+    for (const Options& m : members_) found.push_back({*m.origin_lv, *m.snapshot_lv});
+    return LockAndRead(LockOrder(found));
+  }
+
+  // `vgs`, in LVM's order: each locked, then read under its lock (a VG that
+  // cannot be read is left to the members it holds, which say why).
+  Status LockAndRead(const std::vector<std::string>& vgs) {
     const LockMode mode = writes() || options_.schedules() ? LockMode::kExclusive : LockMode::kShared;
-    for (const std::string& vg : LockOrder(members)) {
-      StatusOr<VgLock> lock = VgLock::Acquire(config->locking_dir, vg, mode, [this, vg] {
+    for (const std::string& vg : vgs) {
+      StatusOr<VgLock> lock = VgLock::Acquire(config_.locking_dir, vg, mode, [this, vg] {
         if (!options_.quiet) {
           console_.err << "lvm-revert: waiting for the lock on volume group " << vg
                        << " (another LVM command holds it)\n";
@@ -307,7 +329,13 @@ StatusOr<std::vector<Options>> MemberOptions(const Options& options, LvmTools& l
   if (!s.ok()) return s;
   StatusOr<std::vector<LvRecord>> lvs = ReadLvs(*options.set, lvm);
   if (!lvs.ok()) return lvs.status();
-  StatusOr<std::vector<SetMember>> members = ResolveSet(*options.set, *lvs);
+  return MembersOf(options, *lvs);
+}
+
+namespace {
+
+StatusOr<std::vector<Options>> MembersOf(const Options& options, const std::vector<LvRecord>& lvs) {
+  StatusOr<std::vector<SetMember>> members = ResolveSet(*options.set, lvs);
   if (!members.ok()) return members.status();
   std::vector<Options> result;
   const std::string set_tag = SetTagOf(*options.set, members->front().origin);
@@ -323,6 +351,8 @@ StatusOr<std::vector<Options>> MemberOptions(const Options& options, LvmTools& l
   }
   return result;
 }
+
+}  // namespace
 
 Report RunSet(const Options& options, Console& console, Environment& env,
               const MemberSessionMaker& make_member) {

@@ -3,6 +3,7 @@
 // neither, and the boot goes on or stops as for one volume.
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "tests/support/lvm_pairs_fixture.h"
 
@@ -89,6 +90,32 @@ TEST_F(BootSetTest, AFailureWhileWritingStopsTheBoot) {
   EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
   EXPECT_EQ(lvs_[3].tags, "lvm_revert_set_upgrade,lvm_revert_incomplete");
   EXPECT_FALSE(dm_.AnySuspended());
+}
+
+// A member the initramfs left inactive is activated for the set and
+// deactivated after it.
+TEST_F(BootSetTest, AnInactiveMemberIsActivatedForTheSetAndDeactivatedAfter) {
+  TagBoth("lvm_revert_next_boot,lvm_revert_set_upgrade");
+  std::map<std::string, FakeDmDevice> inactive;
+  for (const char* name : {"vg-lv2", "vg-lv2-real", "vg-snap2", "vg-snap2-cow"}) {
+    inactive[name] = dm_.devices.at(name);
+    dm_.devices.erase(name);
+  }
+  lvm_.on_set_active = [this, &inactive](const LvRef&, bool on) {
+    for (const auto& [name, d] : inactive) {
+      if (on) {
+        dm_.devices[name] = d;
+      } else {
+        dm_.devices.erase(name);
+      }
+    }
+  };
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
+  EXPECT_EQ(lvm_.changes.front(), "activate vg/lv2");
+  EXPECT_EQ(lvm_.changes.back(), "deactivate vg/lv2");
+  EXPECT_EQ(dm_.devices.count("vg-lv2"), 0u);
 }
 
 TEST_F(BootSetTest, ATagOnTheKernelCommandLineRevertsItsSetAsOne) {

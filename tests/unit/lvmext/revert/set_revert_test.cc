@@ -118,6 +118,19 @@ TEST_F(SetRevertTest, ADryRunInJsonListsTheMembersAndWritesNothing) {
   EXPECT_EQ(j["members"][1]["bytes_written"], 0);
 }
 
+TEST_F(SetRevertTest, CompareCountsOverTheSetAndVerifyReadsBackEveryMember) {
+  EXPECT_EQ(Run({"--compare", "vg/snap", "vg/snap2"}), kExitDiffers) << err_.str();
+  ExpectBothUnchanged();
+  EXPECT_EQ(Run({"-y", "--verify", "vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Verified 20480 bytes"));
+  EXPECT_THAT(out_.str(), HasSubstr("Verified 16384 bytes"));
+  EXPECT_EQ(Run({"--compare", "--json", "vg/snap", "vg/snap2"}), kExitDone) << err_.str();
+  const nlohmann::json j = OneJsonObject(out_.str());
+  EXPECT_EQ(j["compare"]["differing_chunks"], 0);
+  EXPECT_EQ(j["compare"]["chunks"], 9);
+  EXPECT_EQ(j["members"][1]["result"], "compared");
+}
+
 TEST_F(SetRevertTest, OnePromptForTheWholeSet) {
   stdin_is_terminal_ = true;
   answers_ = {"n"};
