@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "tests/support/json_output.h"
 #include "tests/support/lvm_pairs_fixture.h"
 
 namespace lvmrevert::lvmext {
@@ -138,6 +139,11 @@ TEST_F(BootSetTest, ListScheduledShowsASetAsOne) {
   EXPECT_EQ(out_.str(), "set upgrade, reverted as one:\n"
                         "  vg/lv <- vg/snap  next-boot\n"
                         "  vg/lv2 <- vg/snap2  next-boot\n");
+  EXPECT_EQ(Run({"--list-scheduled", "--json"}), kExitDone);
+  const nlohmann::json j = OneJsonObject(out_.str());
+  ASSERT_EQ(j["scheduled_reverts"].size(), 2u);
+  EXPECT_EQ(j["scheduled_reverts"][1]["set"], "upgrade");
+  EXPECT_EQ(j["scheduled_reverts"][1]["snapshot"], "vg/snap2");
 }
 
 }  // namespace
