@@ -72,8 +72,7 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.origin = origin->full();
   }
   const LvRecord* snap = view->Find(options.snapshot_lv->lv);
-  if (options.pair_or_set() && NamesASet(*view, *options.origin_lv) &&
-      (snap == nullptr || snap->origin != options.origin_lv->lv)) {
+  if (options.pair_or_set() && NamesASet(*view, *options.origin_lv, *options.snapshot_lv)) {
     report.status = Status::Refused("two snapshots name a set").WithReason(RefusalReason::kNamesASet);
     return report;
   }

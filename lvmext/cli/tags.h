@@ -25,6 +25,11 @@ inline constexpr const char* kTagIncomplete = "lvm_revert_incomplete";
 inline constexpr std::string_view kTagSetPrefix = "lvm_revert_set_";
 constexpr bool IsSetTag(std::string_view tag) { return tag.starts_with(kTagSetPrefix); }
 
+// On the copy a thin reset makes of the snapshot (lvm-revert(8), THIN
+// SNAPSHOTS) until it has taken the snapshot's name: a re-run or the boot
+// knows the copy by it and goes on from where a kill stopped.
+inline constexpr const char* kTagThinCopy = "lvm_revert_thin_copy";
+
 // The schedule tags: a new schedule replaces them, --cancel removes them.
 inline constexpr const char* kScheduleTags[] = {kTagNextBoot, kTagEveryBoot, kTagRefused};
 // The two that make a boot revert.

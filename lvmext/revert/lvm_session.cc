@@ -229,7 +229,7 @@ Status LvmSession::CheckLvmView(const std::string& report) {
     if (!owned.ok()) return owned;
   }
   Status s = member_.Resolve(view_);
-  if (!s.ok() && options_.pair_or_set() && NamesASet(view_, *options_.origin_lv)) {
+  if (!s.ok() && options_.pair_or_set() && NamesASet(view_, *options_.origin_lv, *options_.snapshot_lv)) {
     return Status::Refused("two snapshots name a set").WithReason(RefusalReason::kNamesASet);
   }
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();

@@ -110,9 +110,11 @@ StatusOr<std::vector<SetMember>> ResolveSet(const SetSpec& spec, const std::vect
   return members;
 }
 
-bool NamesASet(const LvmView& view, const LvRef& first) {
+bool NamesASet(const LvmView& view, const LvRef& first, const LvRef& second) {
   const LvRecord* lv = view.Find(first.lv);
-  return lv != nullptr && !lv->origin.empty();
+  const LvRecord* snapshot = view.Find(second.lv);
+  return lv != nullptr && !lv->origin.empty() &&
+         (snapshot == nullptr || snapshot->origin != first.lv);
 }
 
 std::vector<std::string> LockOrder(const std::vector<SetMember>& members) {

@@ -28,9 +28,10 @@ struct SetMember {
 StatusOr<std::vector<SetMember>> ResolveSet(const SetSpec& spec, const std::vector<LvRecord>& lvs);
 
 // Two names in one VG, `first` `second`: a set of two snapshots rather
-// than an origin and its snapshot when `first` is itself a snapshot (a COW
-// snapshot has no snapshots of its own, so the readings never clash).
-bool NamesASet(const LvmView& view, const LvRef& first);
+// than an origin and its snapshot when `first` is itself a snapshot and not
+// `second`'s origin (a COW snapshot has no snapshots of its own; a thin one
+// may, and then the two are still a pair).
+bool NamesASet(const LvmView& view, const LvRef& first, const LvRef& second);
 
 // The VGs of `members` in the order their locks are taken: alphabetical,
 // LVM's rule against deadlocks (lib/locking/locking.h).

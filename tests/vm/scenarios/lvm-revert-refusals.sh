@@ -61,8 +61,10 @@ LOOP=$(losetup -f --show /tmp/refvg2.img)
 pvcreate -q -ff -y "$LOOP" >/dev/null
 vgcreate -q refvg2 "$LOOP" >/dev/null
 lvcreate -q -y -Zn -L 4M -n data refvg2 >/dev/null 2>&1
-t_bad_command_line "different VGs" "$O" -y refvg2/data "$VG/snap"
-t_grep "different VGs: message" "must be in the same volume group" "$REV_ERR"
+# Names in two VGs are a set of snapshots (lvm-revert(8), SETS), and an
+# origin is none: refused, nothing written.
+t_refused "different VGs" "$O" -y refvg2/data "$VG/snap"
+t_grep "different VGs: message" "refvg2/data is not a snapshot, so it has no origin to revert" "$REV_ERR"
 vm_cleanup_vg refvg2
 losetup -d "$LOOP"
 rm -f /tmp/refvg2.img

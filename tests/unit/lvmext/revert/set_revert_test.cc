@@ -1,6 +1,7 @@
 // A set reverted as one, in-process: "vg/lv" with "vg/snap" and a second
 // origin "vg/lv2" with "vg/snap2". All or nothing: a refusal of either
 // member leaves both origins byte-identical, nothing suspended and no tag.
+#include "lvmext/revert/set_members.h"
 #include "tests/support/json_output.h"
 #include "tests/support/lvm_pairs_fixture.h"
 
@@ -217,6 +218,21 @@ TEST_F(SetRevertTest, ASetIsScheduledWithItsTagAndCancelledAsOne) {
   EXPECT_THAT(lvm_.changes,
               ElementsAre("tags vg/snap -lvm_revert_next_boot -lvm_revert_set_vg/lv",
                           "tags vg/snap2 -lvm_revert_next_boot -lvm_revert_set_vg/lv"));
+}
+
+// A thin snapshot may itself have snapshots: a first name that is a
+// snapshot is still a pair with its own snapshot.
+TEST(NamesASetTest, TwoSnapshotsAreASetUnlessTheFirstIsTheSecondsOrigin) {
+  StatusOr<LvmView> view =
+      LvmView::Parse(LvsJson({{"base", "B", "Vwi-XXtz--", "", "thin"},
+                              {"lv", "L", "Vwi-XXtz-k", "base", "thin"},
+                              {"snap", "S", "Vwi-XXtz-k", "lv", "thin"},
+                              {"other", "O", "Vwi-XXtz-k", "base", "thin"}}));
+  ASSERT_TRUE(view.ok()) << view.status().message();
+  EXPECT_FALSE(NamesASet(*view, {"vg", "base"}, {"vg", "lv"}));
+  EXPECT_FALSE(NamesASet(*view, {"vg", "lv"}, {"vg", "snap"}));
+  EXPECT_TRUE(NamesASet(*view, {"vg", "lv"}, {"vg", "other"}));
+  EXPECT_TRUE(NamesASet(*view, {"vg", "lv"}, {"vg", "nosuch"}));
 }
 
 }  // namespace

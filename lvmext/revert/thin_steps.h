@@ -1,0 +1,39 @@
+// The reset of an origin to a thin snapshot that keeps the snapshot
+// (../shared/research/thin-sets.md §1.5, dracut's 80lvmmerge order): copy
+// the snapshot, merge the snapshot itself into the origin, give the copy the
+// snapshot's name. Merging a copy instead would merge into the snapshot and
+// break it for good (§1.4).
+//
+// Each step is one LVM command, and a kill may come between any two: the
+// next step is read from LVM's view alone, so the same command (or the
+// boot) goes on from where the last one stopped.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "lvmext/lvm/lv_name.h"
+#include "lvmext/lvm/lvm_view.h"
+
+namespace lvmrevert::lvmext {
+
+enum class ThinStep {
+  kCopy,    // lvcreate -s -n COPY --addtag kTagThinCopy (and SNAP's tags) VG/SNAP
+  kMerge,   // lvconvert --merge VG/SNAP: the origin takes SNAP's content
+  kRename,  // lvrename VG COPY SNAP
+  kUntag,   // lvchange --deltag kTagThinCopy VG/SNAP: the reset is complete
+};
+
+const char* ThinStepName(ThinStep step);
+
+// The copy's name: SNAP with a fixed suffix. Refused when that is longer
+// than LVM allows (127 characters).
+StatusOr<std::string> ThinCopyName(const std::string& snapshot_name);
+
+// What comes next for `origin` and its thin snapshot `snapshot`, from LVM's
+// view. Refused, with what to do, for a state no step of ours leads to: a
+// merge LVM deferred, the copy's name taken by another LV, a snapshot that
+// is not the origin's.
+StatusOr<ThinStep> NextThinStep(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
+
+}  // namespace lvmrevert::lvmext
