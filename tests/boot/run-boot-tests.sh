@@ -3,7 +3,7 @@
 # the INSTALLED lvm-revert package's hook, scripts and module, boot a root LV
 # in qemu (TCG, Debian's kernel). Each case has its own disk, prepared in one
 # run-in-vm.sh guest (prep.sh), booted once or twice, then checked in one
-# more guest (check.sh). See tests/boot/README.md.
+# more guest (check.sh). The qemu harness: tests/vm/README.md.
 #
 #   tests/boot/run-boot-tests.sh [--keep] [CASE...]
 #
