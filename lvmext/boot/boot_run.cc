@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -434,44 +435,44 @@ class BootRun {
     ++refused_;
   }
 
-  // The LVM form, -y, with its output going to the log. A next-boot revert
-  // consumes its tag as it starts (see Options::consumes_tag).
+  // The LVM form, its output going to the log.
   Report RevertCaptured(const ScheduledRevert& r) {
-    Options o;
+    Options o = RevertOptions(r.when);
     o.origin_lv = r.origin;
     o.snapshot_lv = r.snapshot;
-    o.assume_yes = true;
-    o.verbosity = options_.verbosity;
-    o.io_engine = options_.io_engine;
-    o.queue_depth = options_.queue_depth;
-    if (r.when == kWhenNextBoot) o.consumes_tag = kTagNextBoot;
-    std::ostringstream out, err;
-    Console captured{out, err, false, false, [] { return std::optional<std::string>(); },
-                     nullptr, nullptr};
-    Report report = RunLvmRevertForm(o, captured, env_);
-    log_ << "== " << r.origin.full() << " <- " << r.snapshot.full() << " (" << r.when << ")\n"
-         << out.str() << err.str();
-    if (!report.status.ok()) log_ << "lvm-revert: " << report.status.message() << "\n";
-    log_ << "== exit " << ExitStatusFor(report.status) << "\n" << std::flush;
-    return report;
+    return Captured(r.origin.full() + " <- " + r.snapshot.full() + " (" + r.when + ")",
+                    [&](Console& console) { return RunLvmRevertForm(o, console, env_); });
   }
 
   // RunSet (set_revert.h) with -y, its output going to the log.
   Report RevertSetCaptured(const std::vector<ScheduledRevert>& members) {
-    Options o;
+    Options o = RevertOptions(members.front().when);
     o.set = SetSpec{};
     for (const ScheduledRevert& m : members) o.set->snapshots.push_back(m.snapshot);
+    return Captured("set " + members.front().set + ":" + Snapshots(members) + " (" +
+                        members.front().when + ")",
+                    [&](Console& console) { return RunSet(o, console, env_, MakeLvmRevert); });
+  }
+
+  // A revert at boot: -y, this run's -v and engine, and the schedule tag a
+  // next-boot revert consumes as it starts (see Options::consumes_tag).
+  Options RevertOptions(const std::string& when) const {
+    Options o;
     o.assume_yes = true;
     o.verbosity = options_.verbosity;
     o.io_engine = options_.io_engine;
     o.queue_depth = options_.queue_depth;
-    if (members.front().when == kWhenNextBoot) o.consumes_tag = kTagNextBoot;
+    if (when == kWhenNextBoot) o.consumes_tag = kTagNextBoot;
+    return o;
+  }
+
+  // `run`'s output goes to the log, under `heading`, with its exit status.
+  Report Captured(const std::string& heading, const std::function<Report(Console&)>& run) {
     std::ostringstream out, err;
     Console captured{out, err, false, false, [] { return std::optional<std::string>(); },
                      nullptr, nullptr};
-    Report report = RunSet(o, captured, env_, MakeLvmRevert);
-    log_ << "== set " << members.front().set << ":" << Snapshots(members) << " ("
-         << members.front().when << ")\n" << out.str() << err.str();
+    Report report = run(captured);
+    log_ << "== " << heading << "\n" << out.str() << err.str();
     if (!report.status.ok()) log_ << "lvm-revert: " << report.status.message() << "\n";
     log_ << "== exit " << ExitStatusFor(report.status) << "\n" << std::flush;
     return report;

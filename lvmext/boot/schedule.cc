@@ -48,6 +48,17 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
   return found;
 }
 
+std::vector<std::string> ScheduleTagsOn(const LvRecord& snapshot) {
+  std::vector<std::string> tags;
+  for (const char* tag : kScheduleTags) {
+    if (snapshot.has_tag(tag)) tags.push_back(tag);
+  }
+  for (const std::string& tag : snapshot.tags) {
+    if (IsSetTag(tag)) tags.push_back(tag);
+  }
+  return tags;
+}
+
 Report RunCancel(const Options& options, Console& console, Environment& env) {
   Report report;
   report.mode = "lvm";
@@ -92,13 +103,7 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
                         "lvm-revert " + report.origin + " " + report.snapshot);
     return report;
   }
-  std::vector<std::string> tags;
-  for (const char* tag : kScheduleTags) {
-    if (snap->has_tag(tag)) tags.push_back(tag);
-  }
-  for (const std::string& tag : snap->tags) {
-    if (IsSetTag(tag)) tags.push_back(tag);
-  }
+  const std::vector<std::string> tags = ScheduleTagsOn(*snap);
   report.result = Result::kCancelled;
   if (tags.empty()) {
     if (options.format == OutputFormat::kText && !options.quiet) {

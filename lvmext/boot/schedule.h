@@ -9,6 +9,7 @@
 #include "lvmext/system/console.h"
 #include "lvmext/cli/environment.h"
 #include "lvmext/lvm/lv_name.h"
+#include "lvmext/lvm/lvm_view.h"
 #include "lvmext/cli/options.h"
 #include "lvmext/cli/report.h"
 
@@ -24,6 +25,10 @@ struct ScheduledList {
 // revert under way (incomplete first, then next-boot, when one carries
 // several), and every origin marked by an interrupted --restore.
 StatusOr<ScheduledList> ListScheduled(LvmTools& lvm);
+
+// The schedule tags (tags.h) and set tags `snapshot` carries: what --cancel
+// removes and a new schedule replaces.
+std::vector<std::string> ScheduleTagsOn(const LvRecord& snapshot);
 
 // --cancel VG/LV VG/SNAP: removes the schedule tags from the snapshot.
 Report RunCancel(const Options& options, Console& console, Environment& env);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lvmext/boot/schedule.h"
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/cli/tags.h"
 #include "lvmext/revert/lvm_session.h"
@@ -34,13 +35,8 @@ class ScheduleAtBoot final : public LvmSession {
     std::vector<std::string> add = {tag};
     if (!options_.set_tag.empty()) add.push_back(options_.set_tag);
     std::vector<std::string> stale;
-    for (const std::string& other : member_.snapshot_record()->tags) {
-      const bool schedule_tag =
-          std::find(std::begin(kScheduleTags), std::end(kScheduleTags), other) !=
-          std::end(kScheduleTags);
-      if ((schedule_tag || IsSetTag(other)) && std::find(add.begin(), add.end(), other) == add.end()) {
-        stale.push_back(other);
-      }
+    for (const std::string& other : ScheduleTagsOn(*member_.snapshot_record())) {
+      if (std::find(add.begin(), add.end(), other) == add.end()) stale.push_back(other);
     }
     Status s;
     if (options_.set_member) {

@@ -182,27 +182,24 @@ Status LvmSession::LockAndReadView(std::string* report) {
     report_status = again.status();
     if (again.ok()) *report = std::move(again).value();
   }
+  return RefusedIfMissing(report_status);
+}
+
+// A VG that does not exist is a refusal, not an error of LVM's tools.
+Status LvmSession::RefusedIfMissing(const Status& report_status) {
   if (report_status.code() == StatusCode::kNotFound) return Status::Refused(report_status.message());
   return report_status;
 }
 
 // A set took every VG's lock already, in LVM's order (set_revert.h).
+// The set read LVM's configuration and the VG under its lock (ShareView).
 Status LvmSession::ReadViewLockedBySet(std::string* report) {
-  if (shared_view_) {
-    config_ = shared_view_->first;
-    config_read_ = true;
-    *report = shared_view_->second;
-    return Status::Ok();
-  }
-  ConfigAndReport both = env_.lvm->ReadConfigAndReportVg(options_.vg());
-  if (!both.config_status.ok()) return both.config_status.WithPrefix("reading LVM's configuration");
-  config_ = both.config;
+  if (!shared_view_) return Status::Refused("internal error: a set's member without its view");
+  config_ = shared_view_->first;
   config_read_ = true;
-  *report = std::move(both.report);
-  if (both.report_status.code() == StatusCode::kNotFound) {
-    return Status::Refused(both.report_status.message());
-  }
-  return both.report_status;
+  const StatusOr<std::string>& vg_report = shared_view_->second;
+  if (vg_report.ok()) *report = *vg_report;
+  return RefusedIfMissing(vg_report.status());
 }
 
 // lvs refuses some VGs that are not this host's (an exported one) with

@@ -26,7 +26,7 @@ class LvmSession : public RevertSession {
 
   // A set's member: LVM's configuration and its VG's report, read once by
   // the set under the lock it holds, instead of once per member.
-  void ShareView(const LvmConfig& config, const std::string& vg_report) {
+  void ShareView(const LvmConfig& config, const StatusOr<std::string>& vg_report) {
     shared_view_.emplace(config, vg_report);
   }
 
@@ -71,6 +71,7 @@ class LvmSession : public RevertSession {
   // the lock, LVM's report of the VG into `report`.
   Status LockAndReadView(std::string* report);
   Status ReadViewLockedBySet(std::string* report);
+  static Status RefusedIfMissing(const Status& report_status);
   Status ExplainUnreadableVg(const Status& s);
   // LVM's own view: does the member exist, in a state to revert?
   Status CheckLvmView(const std::string& report);
@@ -87,7 +88,7 @@ class LvmSession : public RevertSession {
 
   LvmConfig config_;
   bool config_read_ = false;
-  std::optional<std::pair<LvmConfig, std::string>> shared_view_;
+  std::optional<std::pair<LvmConfig, StatusOr<std::string>>> shared_view_;
   VgLock lock_;
   LvmView view_;
   std::optional<VgIdentity> vg_;

@@ -31,13 +31,19 @@ Status Complete(const TaggedReport& report, std::vector<LvRecord>& lvs) {
   return Parsed(report.json, lvs);
 }
 
+// The VGs of the snapshots named, in LVM's lock order (a member's origin is
+// in its snapshot's VG).
+std::vector<std::string> VgsNamed(const SetSpec& set) {
+  std::set<std::string> vgs;
+  for (const LvRef& ref : set.snapshots) vgs.insert(ref.vg);
+  return {vgs.begin(), vgs.end()};
+}
+
 // The LVs of every VG the set can reach: the VGs named, or all of them.
 StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
   std::vector<LvRecord> lvs;
   if (set.kind == SetSpec::Kind::kSnapshots) {
-    std::set<std::string> vgs;
-    for (const LvRef& ref : set.snapshots) vgs.insert(ref.vg);
-    for (const std::string& vg : vgs) {
+    for (const std::string& vg : VgsNamed(set)) {
       StatusOr<std::string> report = lvm.ReportVg(vg);
       // A member in a missing VG is named as missing by ResolveSet.
       if (report.status().code() == StatusCode::kNotFound) continue;
@@ -55,7 +61,25 @@ StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
   return lvs;
 }
 
-StatusOr<std::vector<Options>> MembersOf(const Options& options, const std::vector<LvRecord>& lvs);
+// The members of `options.set` in `lvs`, in their order, each with its own
+// options.
+StatusOr<std::vector<Options>> MembersOf(const Options& options, const std::vector<LvRecord>& lvs) {
+  StatusOr<std::vector<SetMember>> members = ResolveSet(*options.set, lvs);
+  if (!members.ok()) return members.status();
+  std::vector<Options> result;
+  const std::string set_tag = SetTagOf(*options.set, members->front().origin);
+  for (const SetMember& m : *members) {
+    Options member = options;
+    member.set.reset();
+    member.origin_lv = m.origin;
+    member.snapshot_lv = m.snapshot;
+    member.set_member = true;
+    member.assume_yes = true;  // the set asks once
+    member.set_tag = set_tag;
+    result.push_back(std::move(member));
+  }
+  return result;
+}
 
 // --backup and friends name one file or one snapshot for one origin; a dd
 // script is one origin's.
@@ -72,12 +96,6 @@ Status RefuseOneOriginOptions(const Options& options) {
 }
 
 std::string MemberName(const Report& r) { return r.origin + " (" + r.snapshot + ")"; }
-
-std::string Names(const std::vector<Report>& reports, size_t from, size_t to) {
-  std::string list;
-  for (size_t i = from; i < to; ++i) list += (list.empty() ? "" : ", ") + reports[i].origin;
-  return list.empty() ? "none" : list;
-}
 
 // Runs the members of one set; owns their sessions and the VG locks.
 class SetRun {
@@ -119,11 +137,10 @@ class SetRun {
     config_ = *config;
     StatusOr<std::vector<LvRecord>> lvs = std::vector<LvRecord>{};
     if (options_.set->kind == SetSpec::Kind::kSnapshots) {
-      std::set<std::string> vgs;
-      for (const LvRef& ref : options_.set->snapshots) vgs.insert(ref.vg);
-      s = LockAndRead({vgs.begin(), vgs.end()});
+      s = LockAndRead(VgsNamed(*options_.set));
       for (const auto& [vg, report] : vg_reports_) {
-        if (s.ok()) s = Parsed(report, *lvs);
+        // A member in a VG that could not be read is named as missing.
+        if (s.ok() && report.ok()) s = Parsed(*report, *lvs);
       }
     } else {
       lvs = ReadLvs(*options_.set, *env_.lvm);
@@ -152,11 +169,9 @@ class SetRun {
       });
       if (!lock.ok()) return lock.status();
       locks_.push_back(std::move(lock).value());
-      // Under the lock: what every member in this VG reads (a member whose
-      // VG could not be read reads it again and says why).
-      if (StatusOr<std::string> report = env_.lvm->ReportVg(vg); report.ok()) {
-        vg_reports_[vg] = std::move(report).value();
-      }
+      // Under the lock: what every member in this VG reads (one that cannot
+      // be read is refused by its members, in their words).
+      vg_reports_.emplace(vg, env_.lvm->ReportVg(vg));
     }
     return Status::Ok();
   }
@@ -166,9 +181,7 @@ class SetRun {
     std::vector<std::string> refusals;
     for (const Options& member : members_) {
       sessions_.push_back(make_member(member, console_, env_));
-      if (const auto report = vg_reports_.find(member.vg()); report != vg_reports_.end()) {
-        sessions_.back()->ShareView(config_, report->second);
-      }
+      sessions_.back()->ShareView(config_, vg_reports_.at(member.vg()));
       const Status s = sessions_.back()->Start();
       statuses_.push_back(s);
       if (!s.ok()) {
@@ -245,15 +258,11 @@ class SetRun {
   Status Failed(size_t i, const Status& s) {
     const bool written = std::any_of(reports_.begin(), reports_.end(),
                                      [](const Report& r) { return r.device_written; });
-    std::string message = "member " + std::to_string(i + 1) + " of " +
-                          std::to_string(sessions_.size()) + ", " + MemberName(reports_[i]) +
-                          (reports_[i].device_written ? ", failed while writing: " : ", failed: ") +
-                          s.message() + "; done: " + Names(reports_, 0, i) + "; not started: ";
-    std::string not_started;
-    for (size_t j = i + 1; j < members_.size(); ++j) {
-      not_started += (not_started.empty() ? "" : ", ") + members_[j].origin_lv->full();
-    }
-    message += not_started.empty() ? "none" : not_started;
+    const std::string message =
+        "member " + std::to_string(i + 1) + " of " + std::to_string(sessions_.size()) + ", " +
+        MemberName(reports_[i]) +
+        (reports_[i].device_written ? ", failed while writing: " : ", failed: ") + s.message() +
+        "; done: " + Origins(0, i) + "; not started: " + Origins(i + 1, members_.size());
     return written ? Status::Incomplete(message)
                    : Status::Refused(message).WithCode(s.code()).WithReason(s.reason());
   }
@@ -281,6 +290,15 @@ class SetRun {
     report_.members = std::move(reports_);
   }
 
+  // The origins of members [from, to), or "none".
+  std::string Origins(size_t from, size_t to) const {
+    std::string list;
+    for (size_t i = from; i < to; ++i) {
+      list += (list.empty() ? "" : ", ") + members_[i].origin_lv->full();
+    }
+    return list.empty() ? "none" : list;
+  }
+
   void AddCompare(const CompareResult& c) {
     if (!report_.compare) report_.compare = CompareResult{};
     CompareResult& sum = *report_.compare;
@@ -301,7 +319,7 @@ class SetRun {
   std::vector<Options> members_;
   std::vector<VgLock> locks_;
   LvmConfig config_;
-  std::map<std::string, std::string> vg_reports_;  // VG -> lvs's report, read under its lock
+  std::map<std::string, StatusOr<std::string>> vg_reports_;  // VG -> lvs, under its lock
   std::vector<std::unique_ptr<LvmSession>> sessions_;
   std::vector<Status> statuses_;  // each session's Start
   std::vector<Report> reports_;   // of the sessions finished so far
@@ -331,28 +349,6 @@ StatusOr<std::vector<Options>> MemberOptions(const Options& options, LvmTools& l
   if (!lvs.ok()) return lvs.status();
   return MembersOf(options, *lvs);
 }
-
-namespace {
-
-StatusOr<std::vector<Options>> MembersOf(const Options& options, const std::vector<LvRecord>& lvs) {
-  StatusOr<std::vector<SetMember>> members = ResolveSet(*options.set, lvs);
-  if (!members.ok()) return members.status();
-  std::vector<Options> result;
-  const std::string set_tag = SetTagOf(*options.set, members->front().origin);
-  for (const SetMember& m : *members) {
-    Options member = options;
-    member.set.reset();
-    member.origin_lv = m.origin;
-    member.snapshot_lv = m.snapshot;
-    member.set_member = true;
-    member.assume_yes = true;  // the set asks once
-    member.set_tag = set_tag;
-    result.push_back(std::move(member));
-  }
-  return result;
-}
-
-}  // namespace
 
 Report RunSet(const Options& options, Console& console, Environment& env,
               const MemberSessionMaker& make_member) {
