@@ -41,6 +41,7 @@ bool IsLastingRefusal(RefusalReason reason) {
     case RefusalReason::kUnspecified:
     case RefusalReason::kBadCommandLine:
     case RefusalReason::kNamesASet:
+    case RefusalReason::kThinSnapshot:
     case RefusalReason::kInUse:
     case RefusalReason::kDeviceOpen:
     // Another host's VG is never tagged by this one; it may be handed over.

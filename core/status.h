@@ -39,6 +39,7 @@ enum class RefusalReason {
   kSharedVgNotHeld,         // a shared (lvmlockd) VG whose origin is not held ex here
   kBadCommandLine,          // a command line that only the volumes' state shows to be wrong
   kNamesASet,               // two names read as a pair are two snapshots: a set
+  kThinSnapshot,            // a thin snapshot: reset by LVM's merge, not by a copy
 };
 
 // A refusal that will be the same at every boot until an admin acts.

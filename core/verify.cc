@@ -180,4 +180,38 @@ StatusOr<CompareResult> ComparePlan(const Plan& plan, ChunkSource& store, ChunkS
   return result;
 }
 
+StatusOr<CompareResult> CompareWhole(ChunkSource& expected, ChunkSource& actual,
+                                     uint64_t length_bytes, uint32_t chunk_bytes) {
+  CompareResult result;
+  if (chunk_bytes == 0) return Status::InvalidArgument("a chunk size of 0 bytes");
+  // Whole chunks per read, about 8 MiB.
+  const uint64_t transfer_bytes = std::max<uint64_t>(chunk_bytes, (8u << 20) / chunk_bytes * chunk_bytes);
+  AlignedBuffer a_buffer(transfer_bytes), b_buffer(transfer_bytes);
+  for (uint64_t at = 0; at < length_bytes; at += transfer_bytes) {
+    const uint64_t length = std::min(transfer_bytes, length_bytes - at);
+    const auto a = a_buffer.span().subspan(0, length);
+    const auto b = b_buffer.span().subspan(0, length);
+    Status s = expected.ReadAt(at, a);
+    if (!s.ok()) return s.WithPrefix("reading the snapshot");
+    s = actual.ReadAt(at, b);
+    if (!s.ok()) return s.WithPrefix("reading the origin");
+    for (uint64_t off = 0; off < length; off += chunk_bytes) {
+      const uint64_t piece = std::min<uint64_t>(chunk_bytes, length - off);
+      const auto x = a.subspan(off, piece);
+      const auto y = b.subspan(off, piece);
+      ++result.chunks;
+      result.bytes += piece;
+      if (std::equal(x.begin(), x.end(), y.begin())) continue;
+      ++result.differing_chunks;
+      uint64_t differing = 0;
+      for (size_t i = 0; i < piece; ++i) differing += x[i] != y[i];
+      result.differing_bytes += differing;
+      if (!result.first_difference_bytes) {
+        result.first_difference_bytes = at + off + FirstDifference(x, y);
+      }
+    }
+  }
+  return result;
+}
+
 }  // namespace lvmrevert

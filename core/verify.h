@@ -63,4 +63,9 @@ struct CompareResult {
 // Every chunk the store saved against the origin's current content.
 StatusOr<CompareResult> ComparePlan(const Plan& plan, ChunkSource& store, ChunkSource& origin);
 
+// The first `length_bytes` of two sources, every `chunk_bytes` block of them
+// (a thin snapshot keeps no list of what it saved: all of it counts).
+StatusOr<CompareResult> CompareWhole(ChunkSource& expected, ChunkSource& actual,
+                                     uint64_t length_bytes, uint32_t chunk_bytes);
+
 }  // namespace lvmrevert

@@ -12,6 +12,7 @@
 #include "lvmext/revert/lvm_revert.h"
 #include "lvmext/revert/offline_revert.h"
 #include "lvmext/revert/set_revert.h"
+#include "lvmext/revert/thin_revert.h"
 #include "lvmext/cli/outcome.h"
 #include "lvmext/boot/schedule.h"
 #include "lvmext/boot/schedule_at_boot.h"
@@ -48,8 +49,9 @@ Report DispatchSet(const Options& options, Console& console, Environment& env) {
   switch (options.action) {
     case Action::kCancel: return RunSetCancel(options, console, env);
     case Action::kScheduleNextBoot:
-    case Action::kScheduleEveryBoot: return RunSet(options, console, env, MakeScheduleAtBoot);
-    default: return RunSet(options, console, env, MakeLvmRevert);
+    case Action::kScheduleEveryBoot:
+      return RunSet(options, console, env, {MakeScheduleAtBoot, MakeThinScheduleAtBoot});
+    default: return RunSet(options, console, env, {MakeLvmRevert, MakeThinRevert});
   }
 }
 

@@ -19,6 +19,7 @@ test_packages=(
   # the real-LVM suite runs Debian's kernel in a qemu guest
   qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
   lvm2-lockd sanlock  # shared VGs under lvmlockd (sanlock without its watchdog)
+  thin-provisioning-tools  # thin pools: thin_check at activation, its initramfs hook
   klibc-utils  # the boot script tests run the script under klibc sh, as without busybox
   # the Debian package, its shell code and the boot tests (real initramfs images)
   debhelper dpkg-dev lintian initramfs-tools shellcheck bash-completion man-db

@@ -17,6 +17,7 @@
 #include "lvmext/cli/outcome.h"
 #include "lvmext/revert/lvm_revert.h"
 #include "lvmext/revert/set_revert.h"
+#include "lvmext/revert/thin_revert.h"
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/system/process.h"
 #include "lvmext/boot/schedule.h"
@@ -451,7 +452,8 @@ class BootRun {
     for (const ScheduledRevert& m : members) o.set->snapshots.push_back(m.snapshot);
     return Captured("set " + members.front().set + ":" + Snapshots(members) + " (" +
                         members.front().when + ")",
-                    [&](Console& console) { return RunSet(o, console, env_, MakeLvmRevert); });
+                    [&](Console& console) { return RunSet(o, console, env_, {MakeLvmRevert, MakeThinRevert});
+                    });
   }
 
   // A revert at boot: -y, this run's -v and engine, and the schedule tag a

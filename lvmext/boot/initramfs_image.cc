@@ -9,7 +9,15 @@
 
 namespace lvmrevert::lvmext {
 
-std::optional<std::string> InitramfsBootImage::WhyNotReady() {
+namespace {
+
+bool EndsWith(const std::string& line, std::string_view end) {
+  return line.size() >= end.size() && line.compare(line.size() - end.size(), end.size(), end) == 0;
+}
+
+}  // namespace
+
+std::optional<std::string> InitramfsBootImage::WhyNotReady(bool needs_thin) {
   utsname uts {};
   if (::uname(&uts) != 0) return "cannot tell which kernel runs (uname)";
   const std::string release = uts.release;
@@ -28,15 +36,23 @@ std::optional<std::string> InitramfsBootImage::WhyNotReady() {
     if (!listed.ok()) continue;  // not installed
     if (listed->exit_code != 0) continue;
     std::istringstream lines(listed->out);
-    std::string line;
-    while (std::getline(lines, line)) {
+    bool has_tool = false, has_thin_check = false, has_thin_module = false;
+    for (std::string line; std::getline(lines, line);) {
       // lsinitramfs prints "usr/sbin/lvm-revert", lsinitrd an ls -l line.
-      if (line.size() >= 19 && line.compare(line.size() - 19, 19, "usr/sbin/lvm-revert") == 0) {
-        return std::nullopt;
-      }
+      has_tool = has_tool || EndsWith(line, "usr/sbin/lvm-revert");
+      has_thin_check = has_thin_check || EndsWith(line, "sbin/thin_check");
+      has_thin_module = has_thin_module || line.find("/dm-thin-pool.ko") != std::string::npos;
     }
-    return image + " has no lvm-revert in it, so nothing will revert at the next boot: run " +
-           rebuild + " first";
+    if (!has_tool) {
+      return image + " has no lvm-revert in it, so nothing will revert at the next boot: run " +
+             rebuild + " first";
+    }
+    if (needs_thin && !(has_thin_check && has_thin_module)) {
+      return image + " has no " + (has_thin_check ? "dm-thin-pool module" : "thin_check") +
+             " in it, so the boot cannot activate the thin pool: install "
+             "thin-provisioning-tools and run " + rebuild;
+    }
+    return std::nullopt;
   }
   return "cannot list " + image + " (no lsinitramfs or lsinitrd) to check that it holds lvm-revert";
 }

@@ -9,7 +9,7 @@ namespace lvmrevert::lvmext {
 // lsinitrd (dracut).
 class InitramfsBootImage final : public BootImage {
  public:
-  std::optional<std::string> WhyNotReady() override;
+  std::optional<std::string> WhyNotReady(bool needs_thin) override;
 };
 
 }  // namespace lvmrevert::lvmext

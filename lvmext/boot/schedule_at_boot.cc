@@ -6,6 +6,7 @@
 #include "lvmext/cli/plan_output.h"
 #include "lvmext/cli/tags.h"
 #include "lvmext/revert/lvm_session.h"
+#include "lvmext/revert/thin_revert.h"
 
 namespace lvmrevert::lvmext {
 namespace {
@@ -31,49 +32,99 @@ class ScheduleAtBoot final : public LvmSession {
     const LvRef& origin = member_.origin();
     const LvRef& snapshot = member_.snapshot();
     const bool every = options_.action == Action::kScheduleEveryBoot;
-    const std::string tag = every ? kTagEveryBoot : kTagNextBoot;
-    std::vector<std::string> add = {tag};
-    if (!options_.set_tag.empty()) add.push_back(options_.set_tag);
-    std::vector<std::string> stale;
-    for (const std::string& other : ScheduleTagsOn(*member_.snapshot_record())) {
-      if (std::find(add.begin(), add.end(), other) == add.end()) stale.push_back(other);
-    }
-    Status s;
-    if (options_.set_member) {
-      s = env_.lvm->ChangeTags(snapshot, add, stale, CallerLocking());  // the set holds the lock
-    } else {
-      ReleaseForLvm();  // lvchange takes the VG lock itself
-      s = env_.lvm->ChangeTags(snapshot, add, stale);
-    }
-    if (!s.ok()) return s.WithPrefix("tagging " + snapshot.full());
+    if (!options_.set_member) ReleaseForLvm();  // lvchange takes the VG lock itself
+    StatusOr<std::string> tag = TagForBoot(
+        *env_.lvm, options_, snapshot, *member_.snapshot_record(),
+        options_.set_member ? CallerLocking() : VgLocking::kLvmLocks);  // a set holds the lock
+    if (!tag.ok()) return tag.status();
     report_.result = Result::kScheduled;
     report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
     const PlanTotals& t = plan_->totals();
     Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
         ", before the root filesystem is mounted, " + origin.full() + " will be " +
         (every ? "reset" : "reverted") + " to " + snapshot.full() + " (" + MiB(t.bytes) +
-        " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + tag +
+        " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + *tag +
         " on " + snapshot.full() + ".");
     // A set's member is cancelled with its set, which says how.
     if (!options_.set_member) {
       Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
     }
-    if (env_.boot_image != nullptr) {
-      if (const std::optional<std::string> why = env_.boot_image->WhyNotReady()) Warn(*why);
+    WarnIfImageNotReady(env_, false, [this](const std::string& w) { Warn(w); });
+    return Status::Ok();
+  }
+};
+
+// A thin snapshot scheduled: tagged the same way; the boot resets it.
+class ThinScheduleAtBoot final : public ThinSession {
+ public:
+  using ThinSession::ThinSession;
+
+ private:
+  std::string DryRunLine() const override { return "Dry run: nothing was scheduled."; }
+  Status CheckSharedVg(const VgIdentity& vg) override { return RefuseSharedVgAtBoot(vg); }
+  Status CheckOtherReverts(const LvmView& view) override {
+    Status s = LvmSession::CheckOtherReverts(view);
+    return s.ok() ? CheckNoOtherSchedule(view, member_.origin(), member_.snapshot()) : s;
+  }
+
+  Status Act() override {
+    const LvRef& origin = member_.origin();
+    const LvRef& snapshot = member_.snapshot();
+    StatusOr<std::string> tag =
+        TagForBoot(*env_.lvm, options_, snapshot, *member_.snapshot_record(), CallerLocking());
+    if (!tag.ok()) return tag.status();
+    const bool every = options_.action == Action::kScheduleEveryBoot;
+    report_.result = Result::kScheduled;
+    report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
+    Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
+        ", before the root filesystem is mounted, " + origin.full() +
+        " will be reset to thin snapshot " + snapshot.full() + " (the snapshot stays). Tag " +
+        *tag + " on " + snapshot.full() + ".");
+    if (!options_.set_member) {
+      Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
     }
+    WarnIfImageNotReady(env_, true, [this](const std::string& w) { Warn(w); });
     return Status::Ok();
   }
 };
 
 }  // namespace
 
+StatusOr<std::string> TagForBoot(LvmTools& lvm, const Options& options, const LvRef& snapshot,
+                                 const LvRecord& record, VgLocking locking) {
+  const bool every = options.action == Action::kScheduleEveryBoot;
+  const std::string tag = every ? kTagEveryBoot : kTagNextBoot;
+  std::vector<std::string> add = {tag};
+  if (!options.set_tag.empty()) add.push_back(options.set_tag);
+  std::vector<std::string> stale;
+  for (const std::string& other : ScheduleTagsOn(record)) {
+    if (std::find(add.begin(), add.end(), other) == add.end()) stale.push_back(other);
+  }
+  Status s = lvm.ChangeTags(snapshot, add, stale, locking);
+  if (!s.ok()) return s.WithPrefix("tagging " + snapshot.full());
+  return tag;
+}
+
+void WarnIfImageNotReady(Environment& env, bool needs_thin,
+                         const std::function<void(const std::string&)>& warn) {
+  if (env.boot_image == nullptr) return;
+  if (const std::optional<std::string> why = env.boot_image->WhyNotReady(needs_thin)) warn(*why);
+}
+
 std::unique_ptr<LvmSession> MakeScheduleAtBoot(const Options& options, Console& console,
                                                Environment& env) {
   return std::make_unique<ScheduleAtBoot>(options, console, env);
 }
 
+std::unique_ptr<LvmSession> MakeThinScheduleAtBoot(const Options& options, Console& console,
+                                                   Environment& env) {
+  return std::make_unique<ThinScheduleAtBoot>(options, console, env);
+}
+
 Report RunScheduleAtBoot(const Options& options, Console& console, Environment& env) {
-  return ScheduleAtBoot(options, console, env).Run();
+  Report report = ScheduleAtBoot(options, console, env).Run();
+  if (report.status.reason() != RefusalReason::kThinSnapshot) return report;
+  return ThinScheduleAtBoot(options, console, env).Run();
 }
 
 Status RefuseSharedVgAtBoot(const VgIdentity& vg) {
@@ -89,7 +140,12 @@ Status CheckVgUsableAtBoot(const VgIdentity& vg, const HostIdentity& host) {
 }
 
 Status CheckNoOtherSchedule(const LvmView& view, const LvRef& origin, const LvRef& snapshot) {
-  for (const LvRecord* snap : view.SnapshotsOf(origin.lv)) {
+  std::vector<const LvRecord*> snapshots = view.SnapshotsOf(origin.lv);
+  for (const LvRecord* thin : view.ThinSnapshotsOf(origin.lv)) {
+    // A thin reset's copy carries the snapshot's tags until it is the snapshot.
+    if (!thin->has_tag(kTagThinCopy)) snapshots.push_back(thin);
+  }
+  for (const LvRecord* snap : snapshots) {
     if (snap->name == snapshot.lv) continue;
     for (const char* tag : kBootTags) {
       if (!snap->has_tag(tag)) continue;

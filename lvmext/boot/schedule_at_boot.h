@@ -3,6 +3,7 @@
 // tagged so that the initramfs reverts it before the root is mounted.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "lvmext/cli/environment.h"
@@ -20,6 +21,20 @@ Report RunScheduleAtBoot(const Options& options, Console& console, Environment& 
 // set's tag.
 std::unique_ptr<LvmSession> MakeScheduleAtBoot(const Options& options, Console& console,
                                                Environment& env);
+// The same for a member whose snapshot is thin (thin_revert.h).
+std::unique_ptr<LvmSession> MakeThinScheduleAtBoot(const Options& options, Console& console,
+                                                   Environment& env);
+
+// Tags `snapshot` (`record` as LVM reports it) with the schedule tag of
+// options.action and a set's tag, replacing any other schedule tag; the
+// schedule tag set.
+StatusOr<std::string> TagForBoot(LvmTools& lvm, const Options& options, const LvRef& snapshot,
+                                 const LvRecord& record, VgLocking locking);
+
+// Warns when the initramfs would not run the scheduled revert (or, with
+// `needs_thin`, could not activate a thin pool).
+void WarnIfImageNotReady(Environment& env, bool needs_thin,
+                         const std::function<void(const std::string&)>& warn);
 
 // Scheduling `snapshot` for boot: refused when another snapshot of the same
 // origin already is (the boot would revert to both, the last one winning).

@@ -131,6 +131,7 @@ Options StoredOptions(const G& given) {
   options.queue_depth = given.queue_depth;
   options.progress = given.progress;
   options.allow_invalidate = given.allow_invalidate;
+  options.allow_unlink = given.allow_unlink;
   options.remove_snapshot = given.remove_snapshot;
   options.backup_path = given.backup;
   options.backup_snapshot = given.backup_snapshot;

@@ -26,7 +26,9 @@ class BootImage {
   virtual ~BootImage() = default;
   // Why the scheduled revert may not run at the next boot, or nothing when
   // the image has lvm-revert in it.
-  virtual std::optional<std::string> WhyNotReady() = 0;
+  // `needs_thin`: the image must also activate thin pools (dm-thin-pool,
+  // thin_check).
+  virtual std::optional<std::string> WhyNotReady(bool needs_thin) = 0;
 };
 
 struct Environment {

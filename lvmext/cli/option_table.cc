@@ -58,6 +58,10 @@ const std::vector<OptionSpec> kOptions = {
     {.id = kAllowInvalidate, .names = "--allow-invalidate", .field = &G::allow_invalidate,
      .help = "LVM form: revert even if another snapshot of the origin would overflow",
      .group = Group::kLvmForm, .modes = kLvmMode | kRestoreMode | kCancelMode},
+    {.id = kAllowUnlink, .names = "--allow-unlink", .field = &G::allow_unlink,
+     .help = "LVM form: reset to a thin snapshot even though the origin's other thin snapshots "
+             "lose their link to it (LVM's merge unlinks them)",
+     .group = Group::kLvmForm, .modes = kLvmMode},
     {.id = kRemoveSnapshot, .names = "--remove-snapshot", .field = &G::remove_snapshot,
      .help = "LVM form: remove the snapshot (lvremove) after the revert",
      .group = Group::kLvmForm, .modes = kLvmMode},
@@ -132,6 +136,9 @@ const std::vector<Rule> kRules = {
     {kBeforeNames, kConflict, {{kAllowInvalidate}}, {{kAtNextBoot, kAtEveryBoot}},
      "--allow-invalidate does not go with scheduling: the boot checks the other snapshots "
      "again, without it"},
+    {kBeforeNames, kConflict, {{kAllowUnlink}}, kScheduling,
+     "--allow-unlink does not go with scheduling: the boot checks the other thin snapshots "
+     "again, without it"},
     {kBeforeNames, kConflict, {{kRemoveSnapshot}}, kScheduling,
      "--remove-snapshot does not go with scheduling: a scheduled revert keeps the snapshot"},
     {kBeforeNames, kConflict, {{kCompare}},
@@ -153,8 +160,10 @@ const std::vector<Rule> kRules = {
     {kBeforeNames, kConflict, {{kSnapset}}, {{kCow, kOrigin}, kGivesVolumes},
      "--snapset NAME names a set by itself: give no volumes, --cow or --origin with it"},
     {kBeforeNames, kConflict, {{kRestore}},
-     {{kBackup, kBackupSnapshot, kRemoveSnapshot, kAtNextBoot, kAtEveryBoot, kCancel}},
-     "--restore does not go with --backup, --backup-snapshot, --remove-snapshot or scheduling"},
+     {{kBackup, kBackupSnapshot, kRemoveSnapshot, kAllowUnlink, kAtNextBoot, kAtEveryBoot,
+       kCancel}},
+     "--restore does not go with --backup, --backup-snapshot, --remove-snapshot, "
+     "--allow-unlink or scheduling"},
     {kBeforeNames, kValidValue, {{kBackupSnapshot}}, {},
      "{option} {value}: not a valid LV name (LVM names use A-Z a-z 0-9 + _ . -)"},
     {kBeforeNames, kConflict, {{kBackupSnapshot}}, kOffline,
@@ -164,9 +173,10 @@ const std::vector<Rule> kRules = {
      "both"},
     {kBeforeNames, kRequired, {{kCow, kOrigin, kSnapset}, kGivesVolumes}, {},
      "give the origin and its snapshot: VG/LV VG/SNAP (or --cow STORE --origin PATH)"},
-    {kBeforeNames, kConflict, {{kAllowInvalidate, kRemoveSnapshot, kNoUdevSync}}, kOffline,
-     "--allow-invalidate, --remove-snapshot and --noudevsync belong to the LVM form (VG/LV "
-     "VG/SNAP)"},
+    {kBeforeNames, kConflict, {{kAllowInvalidate, kAllowUnlink, kRemoveSnapshot, kNoUdevSync}},
+     kOffline,
+     "--allow-invalidate, --allow-unlink, --remove-snapshot and --noudevsync belong to the LVM "
+     "form (VG/LV VG/SNAP)"},
     {kAfterNames, kConflict, {{kQuiet}}, {{kVerbose}},
      "-q/--quiet and -v/--verbose contradict each other"},
 };
@@ -178,7 +188,7 @@ std::span<const OptionSpec> OptionTable() { return kOptions; }
 std::span<const PositionalSpec> PositionalTable() {
   static const PositionalSpec kPositionals[] = {
       {"origin", &G::first_volume, "VG/LV", "The origin LV, VG/LV or /dev/VG/LV"},
-      {"snapshot", &G::second_volume, "VG/SNAP", "Its old-style snapshot, VG/SNAP"},
+      {"snapshot", &G::second_volume, "VG/SNAP", "Its snapshot (old-style or thin), VG/SNAP"},
       {"more", &G::more_volumes, "VG/SNAP",
        "A set: more snapshots, each reverting its own origin, as one"},
   };

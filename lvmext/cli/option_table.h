@@ -38,6 +38,7 @@ struct GivenCommandLine {
   unsigned queue_depth = kDefaultQueueDepth;
   bool progress = false;
   bool allow_invalidate = false;
+  bool allow_unlink = false;
   bool remove_snapshot = false;
   bool no_udev_sync = false;
   std::string backup;
@@ -57,7 +58,7 @@ struct GivenCommandLine {
 // own errors comes first).
 enum class OptionId {
   kHelp, kVersion, kCow, kOrigin, kTest, kDryRun, kFormat, kJson, kReportFormat, kYes,
-  kVerbose, kQuiet, kIoEngine, kQueueDepth, kProgress, kAllowInvalidate, kRemoveSnapshot,
+  kVerbose, kQuiet, kIoEngine, kQueueDepth, kProgress, kAllowInvalidate, kAllowUnlink, kRemoveSnapshot,
   kSnapset, kNoUdevSync, kBackup, kBackupSnapshot, kRestore, kVerify, kCompare, kAtNextBoot, kAtEveryBoot,
   kCancel, kListScheduled, kBoot, kCompletionList,
 };

@@ -61,6 +61,7 @@ struct Options {
 
   // LVM form only.
   bool allow_invalidate = false;  // a sibling snapshot may overflow
+  bool allow_unlink = false;      // a thin sibling may lose its origin link
   bool remove_snapshot = false;   // lvremove VG/SNAP after the revert
   bool udev_sync = true;          // --noudevsync clears it
 

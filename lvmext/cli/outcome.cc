@@ -152,6 +152,7 @@ json ErrorJson(const Outcome& outcome) {
 json MemberJson(const Report& r, const Outcome& outcome) {
   return {{"origin", OrNull(r.origin)},
           {"snapshot", OrNull(r.snapshot)},
+          {"kind", r.kind},
           {"result", r.started ? outcome.result : "not-started"},
           {"error", r.started ? ErrorJson(outcome) : json(nullptr)},
           {"runs", r.totals ? json(r.totals->runs) : json(nullptr)},

@@ -49,12 +49,17 @@ struct SiblingReport {
   bool would_overflow = false;
 };
 
+// What a member's snapshot is, as the JSON key "kind" names it.
+inline constexpr const char* kKindOldStyle = "old-style";  // copied back from its -cow store
+inline constexpr const char* kKindThin = "thin";           // reset by LVM's merge (thin_revert.h)
+
 struct Report {
   Result result = Result::kReverted;
   Status status;  // why, when not ok
   std::string mode = "offline";  // "lvm", "boot"
   std::string origin;
   std::string snapshot;  // VG/SNAP (the LVM form)
+  std::string kind = kKindOldStyle;  // of the snapshot: kKindOldStyle or kKindThin
   std::string store;     // the exception store read: a -cow device, an image, a backup
   // How full the store is: chunks in use (header, areas, data) and in all.
   std::optional<uint64_t> used_chunks;

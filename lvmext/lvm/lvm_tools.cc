@@ -1,6 +1,8 @@
 #include "lvmext/lvm/lvm_tools.h"
 
+#include <cstdlib>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -32,7 +34,7 @@ std::vector<std::string> LvsCommand(std::initializer_list<std::string> selection
 std::vector<std::string> LvmconfigCommand(const char* type) {
   return {"lvm", "lvmconfig", "--typeconfig", type, "global/locking_dir", "activation/udev_sync",
           "activation/udev_rules", "activation/verify_udev_operations",
-          "local/extra_system_ids"};
+          "activation/thin_pool_autoextend_threshold", "local/extra_system_ids"};
 }
 
 // The lines of an LVM command's stderr that say what went wrong: indented
@@ -101,6 +103,10 @@ LvmConfig ParseLvmConfig(const std::string& text) {
     if (key == "udev_sync") config.udev_sync = ParseBool(value);
     if (key == "udev_rules") config.udev_rules = ParseBool(value);
     if (key == "verify_udev_operations") config.verify_udev_operations = ParseBool(value);
+    if (key == "thin_pool_autoextend_threshold") {
+      config.thin_pool_autoextend_threshold_percent =
+          static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+    }
   }
   return config;
 }
@@ -176,6 +182,27 @@ ConfigAndReport LvmTools::ReadConfigAndReportVg(const std::string& vg) {
   return Both(config, ReportVg(vg));
 }
 
+static Status NoThinSteps(const std::string& what) {
+  return Status::Refused(what + ": not available with these LVM tools");
+}
+
+Status LvmTools::CreateThinCopy(const LvRef& snapshot, const std::string&,
+                                const std::vector<std::string>&, bool, bool, VgLocking) {
+  return NoThinSteps("lvcreate -s " + snapshot.full());
+}
+
+Status LvmTools::MergeThin(const LvRef& snapshot, VgLocking) {
+  return NoThinSteps("lvconvert --merge " + snapshot.full());
+}
+
+Status LvmTools::RenameLv(const LvRef& lv, const std::string&, VgLocking) {
+  return NoThinSteps("lvrename " + lv.full());
+}
+
+Status LvmTools::ActivateSkipped(const LvRef& lv, bool, VgLocking) {
+  return NoThinSteps("lvchange -K " + lv.full());
+}
+
 ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
   StatusOr<Running> lvmconfig = Start(LvmconfigCommand("full"));
   StatusOr<Running> lvs = Start(LvsCommand({vg}));
@@ -224,11 +251,11 @@ StatusOr<TaggedReport> ProcessLvmTools::ReportTagged(const std::vector<std::stri
 
 StatusOr<TaggedReport> ProcessLvmTools::ReportAllVgs() { return ReportEveryVg({}, "lvs"); }
 
-Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
-                                   const std::vector<std::string>& remove, VgLocking locking) {
-  std::vector<std::string> argv = {"lvm", "lvchange"};
-  // The snapshot may be suspended meanwhile (kSkipSuspended).
-  std::optional<PrivateDir> lock_dir;
+// How an LVM command that changes the VG is guarded (VgLocking): the
+// arguments that say so, and the private lock directory they may name,
+// which must outlive the command.
+static Status AddLockingArgs(VgLocking locking, std::vector<std::string>& argv,
+                             std::optional<PrivateDir>& lock_dir) {
   if (locking == VgLocking::kCallerHoldsLock) {
     // Our flock on the VG guards the change.
     argv.insert(argv.end(), {"--nolocking", "--config", kSkipSuspended});
@@ -237,15 +264,58 @@ Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::strin
     // the others: LVM takes its flock in a directory of its own, so it does
     // not wait for ours, and still asks lvmlockd.
     StatusOr<PrivateDir> dir = PrivateDir::Create("/run/lvm-revert-locks.XXXXXX");
-    if (!dir.ok()) return dir.status().WithPrefix("lvchange (tags) " + lv.full());
+    if (!dir.ok()) return dir.status();
     lock_dir.emplace(std::move(dir).value());
     argv.insert(argv.end(), {"--config", "global/locking_dir=\"" + lock_dir->path() + "\" " +
                                              kSkipSuspended});
   }
+  return Status::Ok();
+}
+
+// `argv` (an LVM command that changes the VG) run under `locking`.
+static Status RunLockedChange(std::vector<std::string> argv, VgLocking locking,
+                              const std::string& what) {
+  std::optional<PrivateDir> lock_dir;
+  Status s = AddLockingArgs(locking, argv, lock_dir);
+  if (!s.ok()) return s.WithPrefix(what);
+  return RunChange(argv, what);
+}
+
+Status ProcessLvmTools::ChangeTags(const LvRef& lv, const std::vector<std::string>& add,
+                                   const std::vector<std::string>& remove, VgLocking locking) {
+  // The snapshot may be suspended meanwhile (kSkipSuspended).
+  std::vector<std::string> argv = {"lvm", "lvchange"};
   for (const std::string& tag : add) argv.insert(argv.end(), {"--addtag", tag});
   for (const std::string& tag : remove) argv.insert(argv.end(), {"--deltag", tag});
   argv.push_back(lv.full());
-  return RunChange(argv, "lvchange (tags) " + lv.full());
+  return RunLockedChange(std::move(argv), locking, "lvchange (tags) " + lv.full());
+}
+
+Status ProcessLvmTools::CreateThinCopy(const LvRef& snapshot, const std::string& copy_name,
+                                       const std::vector<std::string>& tags, bool read_only,
+                                       bool activation_skip, VgLocking locking) {
+  std::vector<std::string> argv = {"lvm", "lvcreate", "-q", "-y", "-s", "-n", copy_name};
+  for (const std::string& tag : tags) argv.insert(argv.end(), {"--addtag", tag});
+  if (read_only) argv.insert(argv.end(), {"-p", "r"});
+  argv.insert(argv.end(), {"-k", activation_skip ? "y" : "n", snapshot.full()});
+  return RunLockedChange(std::move(argv), locking,
+                         "lvcreate -s -n " + copy_name + " " + snapshot.full());
+}
+
+Status ProcessLvmTools::MergeThin(const LvRef& snapshot, VgLocking locking) {
+  return RunLockedChange({"lvm", "lvconvert", "-q", "-y", "--merge", snapshot.full()}, locking,
+                         "lvconvert --merge " + snapshot.full());
+}
+
+Status ProcessLvmTools::RenameLv(const LvRef& lv, const std::string& new_name,
+                                 VgLocking locking) {
+  return RunLockedChange({"lvm", "lvrename", lv.vg, lv.lv, new_name}, locking,
+                         "lvrename " + lv.vg + " " + lv.lv + " " + new_name);
+}
+
+Status ProcessLvmTools::ActivateSkipped(const LvRef& lv, bool active, VgLocking locking) {
+  return RunLockedChange({"lvm", "lvchange", active ? "-ay" : "-an", "-K", lv.full()}, locking,
+                         std::string("lvchange ") + (active ? "-ay" : "-an") + " -K " + lv.full());
 }
 
 // lvmlockctl prints "Cannot connect to lvmlockd." on stdout and exits with

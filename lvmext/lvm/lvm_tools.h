@@ -19,6 +19,8 @@ struct LvmConfig {
   bool udev_sync = true;
   bool udev_rules = true;
   bool verify_udev_operations = false;
+  // LVM refuses a new thin volume in a pool used above it (100: never).
+  unsigned thin_pool_autoextend_threshold_percent = 100;
   HostIdentity host;  // `lvm systemid` and local/extra_system_ids
 };
 
@@ -84,6 +86,17 @@ class LvmTools {
   // lvcreate -s: an old-style snapshot `name` of `origin`.
   virtual Status CreateSnapshot(const LvRef& origin, const std::string& name,
                                 uint64_t chunk_size_bytes, uint64_t size_bytes) = 0;
+  // The steps of a thin reset (revert/thin_steps.h); not every fake has them.
+  // lvcreate -s -n COPY VG/SNAP: a thin snapshot of the snapshot, with
+  // `tags`, read-only when asked, and the activation-skip flag given.
+  virtual Status CreateThinCopy(const LvRef& snapshot, const std::string& copy_name,
+                                const std::vector<std::string>& tags, bool read_only,
+                                bool activation_skip, VgLocking locking);
+  // lvconvert --merge of a thin snapshot into its origin.
+  virtual Status MergeThin(const LvRef& snapshot, VgLocking locking);
+  virtual Status RenameLv(const LvRef& lv, const std::string& new_name, VgLocking locking);
+  // lvchange -ay/-an -K: also an LV flagged to be skipped at activation.
+  virtual Status ActivateSkipped(const LvRef& lv, bool active, VgLocking locking);
   // Where LVM keeps its locks unless configured otherwise.
   virtual std::string default_locking_dir() const { return LvmConfig().locking_dir; }
 };
@@ -107,6 +120,12 @@ class ProcessLvmTools final : public LvmTools {
   LockdState ReadLockdState() override;
   Status CreateSnapshot(const LvRef& origin, const std::string& name, uint64_t chunk_size_bytes,
                         uint64_t size_bytes) override;
+  Status CreateThinCopy(const LvRef& snapshot, const std::string& copy_name,
+                        const std::vector<std::string>& tags, bool read_only, bool activation_skip,
+                        VgLocking locking) override;
+  Status MergeThin(const LvRef& snapshot, VgLocking locking) override;
+  Status RenameLv(const LvRef& lv, const std::string& new_name, VgLocking locking) override;
+  Status ActivateSkipped(const LvRef& lv, bool active, VgLocking locking) override;
 };
 
 // key=value lines as `lvmconfig` prints them (commented, "# key=value", for

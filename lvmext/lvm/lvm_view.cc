@@ -106,6 +106,9 @@ StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
       r.chunk_size_bytes = ToNumber(StringAt(lv, "chunk_size"));
       r.size_bytes = ToNumber(StringAt(lv, "lv_size"));
       r.tags = SplitTags(StringAt(lv, "lv_tags"));
+      r.pool = StringAt(lv, "pool_lv");
+      r.metadata_size_bytes = ToNumber(StringAt(lv, "lv_metadata_size"));
+      r.thin_id = ToNumber(StringAt(lv, "thin_id"));
       // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
       if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {
         r.name = r.name.substr(1, r.name.size() - 2);
@@ -127,6 +130,14 @@ std::vector<const LvRecord*> LvmView::SnapshotsOf(const std::string& origin_name
   std::vector<const LvRecord*> out;
   for (const LvRecord& r : lvs_) {
     if (r.is_old_style_snapshot() && r.origin == origin_name) out.push_back(&r);
+  }
+  return out;
+}
+
+std::vector<const LvRecord*> LvmView::ThinSnapshotsOf(const std::string& origin_name) const {
+  std::vector<const LvRecord*> out;
+  for (const LvRecord& r : lvs_) {
+    if (r.is_thin_snapshot() && r.origin == origin_name) out.push_back(&r);
   }
   return out;
 }

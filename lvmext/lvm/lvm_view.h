@@ -20,7 +20,7 @@ namespace lvmrevert::lvmext {
 // The lvs fields we ask for, in the order given to -o.
 inline constexpr const char* kLvsFields =
     "vg_name,vg_uuid,vg_lock_type,vg_systemid,vg_attr,vg_seqno,lv_name,lv_uuid,lv_attr,origin,segtype,"
-    "lv_merging,chunk_size,lv_size,lv_tags";
+    "lv_merging,chunk_size,lv_size,lv_tags,pool_lv,lv_metadata_size,thin_id";
 
 struct LvRecord {
   std::string vg_name;
@@ -38,6 +38,10 @@ struct LvRecord {
   uint64_t chunk_size_bytes = 0;
   uint64_t size_bytes = 0;
   std::vector<std::string> tags;  // lv_tags, split at commas
+  std::string pool;               // a thin LV's thin pool
+  uint64_t metadata_size_bytes = 0;  // a thin pool's metadata LV
+  uint64_t thin_id = 0;              // a thin LV's device id in its pool
+
 
   bool has_tag(const std::string& tag) const;
 
@@ -46,6 +50,10 @@ struct LvRecord {
   char volume_type() const { return attr.empty() ? '-' : attr[0]; }
   bool is_old_style_snapshot() const { return volume_type() == 's' || volume_type() == 'S'; }
   bool is_thin() const { return segtype == "thin"; }
+  bool is_thin_snapshot() const { return is_thin() && !origin.empty(); }
+  // lv_attr[1] 'r'/'R': read-only; lv_attr[9] 'k': skipped at activation.
+  bool read_only() const { return attr.size() > 1 && (attr[1] == 'r' || attr[1] == 'R'); }
+  bool activation_skip() const { return attr.size() > 9 && attr[9] == 'k'; }
   // Its VG, as vg_access.h decides on it.
   VgIdentity vg() const { return {vg_name, vg_systemid, vg_lock_type, vg_attr}; }
 };
@@ -58,6 +66,8 @@ class LvmView {
   const LvRecord* Find(const std::string& lv_name) const;
   // Old-style snapshots whose origin is `origin_name`.
   std::vector<const LvRecord*> SnapshotsOf(const std::string& origin_name) const;
+  // Thin snapshots whose origin is `origin_name`.
+  std::vector<const LvRecord*> ThinSnapshotsOf(const std::string& origin_name) const;
   const std::vector<LvRecord>& lvs() const { return lvs_; }
 
  private:

@@ -18,7 +18,15 @@ StatusOr<const LvRecord*> Find(const LvmView& view, const LvRef& ref) {
   return lv;
 }
 
-// What any origin we write must be: local, writable, complete, not merging.
+}  // namespace
+
+Status MergePending(const std::string& what, const LvRef& origin) {
+  return Status::Refused("a merge of " + what + " into " + origin.full() +
+                         " is pending or running (lvconvert --merge): LVM completes it itself; "
+                         "lvm-revert leaves a merging volume alone")
+      .WithReason(RefusalReason::kMergePending);
+}
+
 Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const LvRef& ref) {
   if (Permissions(origin) == 'r' || Permissions(origin) == 'R') {
     return Status::Refused(ref.full() + " is read-only in LVM (lv_attr " + origin.attr +
@@ -41,15 +49,6 @@ Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const Lv
   return Status::Ok();
 }
 
-}  // namespace
-
-Status MergePending(const std::string& what, const LvRef& origin) {
-  return Status::Refused("a merge of " + what + " into " + origin.full() +
-                         " is pending or running (lvconvert --merge): LVM completes it itself; "
-                         "lvm-revert leaves a merging volume alone")
-      .WithReason(RefusalReason::kMergePending);
-}
-
 StatusOr<LvRef> InferOrigin(const LvmView& view, const LvRef& snapshot) {
   StatusOr<const LvRecord*> snap = Find(view, snapshot);
   if (!snap.ok()) return snap.status();
@@ -68,10 +67,10 @@ Status CheckPairState(const LvmView& view, const LvRef& origin, const LvRef& sna
   if (!snapshot_lv.ok()) return snapshot_lv.status();
   const LvRecord& snap = **snapshot_lv;
   if (snap.is_thin()) {
-    return Status::Refused(snapshot.full() +
-                           " is a thin snapshot: lvm-revert reverts old-style snapshots; thin "
-                           "snapshots merge instantly with lvconvert --merge " + snapshot.full())
-        .WithReason(RefusalReason::kUnsupportedSnapshot);
+    // (A thin snapshot is a member of its own kind, thin_steps.h.)
+    return Status::Refused(snapshot.full() + " is a thin volume without an origin, no snapshot "
+                           "of " + origin.full())
+        .WithReason(RefusalReason::kPairMismatch);
   }
   if (!snap.is_old_style_snapshot()) {
     return Status::Refused(snapshot.full() + " is not a snapshot (its type is " + snap.segtype + ")")

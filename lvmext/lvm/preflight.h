@@ -34,6 +34,9 @@ Status CheckRestoreState(const LvmView& view, const LvRef& origin);
 Status CheckOpenCounts(const SnapshotTopology& topo, const LvRef& origin, const LvRef& snapshot,
                        bool restoring);
 
+// What any origin we write must be: local, writable, complete, not merging.
+Status CheckWritableOrigin(const LvmView& view, const LvRecord& origin, const LvRef& ref);
+
 // The refusal of every merge found, in LVM's metadata or in the kernel:
 // "a merge of WHAT into ORIGIN is pending or running (lvconvert --merge): ...",
 // kRefused with RefusalReason::kMergePending.

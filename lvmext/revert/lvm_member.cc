@@ -2,6 +2,7 @@
 
 #include "core/quoting.h"
 #include "lvmext/lvm/preflight.h"
+#include "lvmext/revert/thin_steps.h"
 #include "safety/device_checks.h"
 
 namespace lvmrevert::lvmext {
@@ -14,7 +15,25 @@ LvmMember LvmMember::ForBackupFile(LvRef origin, std::string backup_path) {
   return LvmMember(SourceKind::kBackupFile, std::move(origin), LvRef{}, std::move(backup_path));
 }
 
+Status LvmMember::ResolveThin(const LvmView& view) {
+  thin_ = true;
+  if (origin_.lv.empty()) {
+    StatusOr<LvRef> origin = ThinOrigin(view, snapshot_);
+    if (!origin.ok()) return origin.status();
+    origin_ = *origin;
+  }
+  StatusOr<ThinStep> step = CheckThinMember(view, origin_, snapshot_);
+  if (!step.ok()) return step.status();
+  thin_step_ = *step;
+  origin_record_ = view.Find(origin_.lv);
+  snapshot_record_ = view.Find(snapshot_.lv);
+  return Status::Ok();
+}
+
 Status LvmMember::Resolve(const LvmView& view) {
+  if (source_ == SourceKind::kSnapshotStore && IsThinMember(view, snapshot_)) {
+    return ResolveThin(view);
+  }
   if (origin_.lv.empty()) {
     StatusOr<LvRef> origin = InferOrigin(view, snapshot_);
     if (!origin.ok()) return origin.status();

@@ -16,6 +16,7 @@
 #include "lvmext/lvm/lv_name.h"
 #include "lvmext/lvm/lvm_topology.h"
 #include "lvmext/lvm/lvm_view.h"
+#include "lvmext/revert/thin_steps.h"
 
 namespace lvmrevert::lvmext {
 
@@ -55,8 +56,13 @@ class LvmMember {
   const DeviceFile& source_file() const { return source_file_; }
 
   // From LVM's view: the origin of VG/SNAP alone, the state of the pair (or
-  // of the origin alone for a backup file), and their records.
+  // of the origin alone for a backup file), and their records. A thin
+  // snapshot (or one a thin reset is part-way through) is resolved as thin:
+  // its snapshot record is null when only its copy is left.
   Status Resolve(const LvmView& view);
+  bool thin() const { return thin_; }
+  // A thin member: the step of its reset that comes next (thin_steps.h).
+  ThinStep thin_step() const { return thin_step_; }
   // The device-mapper stack of the member, and its device nodes.
   Status ResolveDevices(DeviceMapper& dm, const LvmView& view, const Environment& env);
   // The devices a --backup file must not lie on.
@@ -82,11 +88,14 @@ class LvmMember {
       : source_(source), origin_(std::move(origin)), snapshot_(std::move(snapshot)),
         backup_path_(std::move(backup_path)) {}
   Status OpenBackupFile(Environment& env);
+  Status ResolveThin(const LvmView& view);
   // An origin in use (the root, say) can still be reverted before it is
   // mounted: say how.
   Status OfferBoot(const Status& s) const;
 
   SourceKind source_;
+  bool thin_ = false;
+  ThinStep thin_step_ = ThinStep::kCopy;
   LvRef origin_;
   LvRef snapshot_;
   std::string backup_path_;

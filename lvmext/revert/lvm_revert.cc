@@ -3,6 +3,7 @@
 #include "lvmext/lvm/dm_table.h"
 #include "lvmext/revert/lvm_restore.h"
 #include "lvmext/revert/lvm_session.h"
+#include "lvmext/revert/thin_revert.h"
 
 namespace lvmrevert::lvmext {
 namespace {
@@ -70,7 +71,13 @@ std::unique_ptr<LvmSession> MakeLvmRevert(const Options& options, Console& conso
 
 Report RunLvmRevertForm(const Options& options, Console& console, Environment& env) {
   if (options.restores()) return RunLvmRestore(options, console, env);
-  return LvmRevert(options, console, env).Run();
+  Report report = LvmRevert(options, console, env).Run();
+  // A thin snapshot is reset, unless an option only a copy can serve was given.
+  if (report.status.reason() != RefusalReason::kThinSnapshot || options.remove_snapshot ||
+      !options.backup_path.empty() || options.format == OutputFormat::kDd) {
+    return report;
+  }
+  return RunThinRevert(options, console, env);
 }
 
 }  // namespace lvmrevert::lvmext

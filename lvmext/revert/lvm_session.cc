@@ -230,6 +230,12 @@ Status LvmSession::CheckLvmView(const std::string& report) {
     return Status::Refused("two snapshots name a set").WithReason(RefusalReason::kNamesASet);
   }
   if (!member_.origin().lv.empty()) report_.origin = member_.origin().full();
+  if (s.ok() && member_.thin() && !HandlesThin()) {
+    return Status::Refused(member_.snapshot().full() + " is a thin snapshot, which lvm-revert "
+                           "resets with LVM's merge: --backup, --backup-snapshot, "
+                           "--remove-snapshot and --format dd work on old-style snapshots")
+        .WithReason(RefusalReason::kThinSnapshot);
+  }
   if (s.ok() && vg_ && vg_->shared()) s = CheckSharedVg(*vg_);
   if (s.ok()) s = CheckOtherReverts(view_);
   return s;

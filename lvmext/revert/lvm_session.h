@@ -56,6 +56,21 @@ class LvmSession : public RevertSession {
   Status ClearIncomplete(const std::string& state);
   // How LVM commits a tag change while we hold the VG lock.
   VgLocking CallerLocking() const;
+  // LVM's report of the VG again (`while_suspended`: one of ours is).
+  StatusOr<LvmView> ReadView(bool while_suspended = false);
+
+  // Whether this mode resets thin members (thin_revert.h); the others
+  // refuse one with RefusalReason::kThinSnapshot.
+  virtual bool HandlesThin() const { return false; }
+
+  // Takes the VG lock, reads LVM's configuration into config_ and, under
+  // the lock, LVM's report of the VG into `report`.
+  Status LockAndReadView(std::string* report);
+  Status ExplainUnreadableVg(const Status& s);
+  // LVM's own view: does the member exist, in a state to revert?
+  Status CheckLvmView(const std::string& report);
+  const LvmView& view() const { return view_; }
+  const LvmConfig& config() const { return config_; }
 
   LvmMember member_;
   std::optional<IncompleteMark> mark_;
@@ -67,20 +82,13 @@ class LvmSession : public RevertSession {
   Status BeforeFirstOriginWrite() override;
 
   StatusOr<VgLock> Lock(const std::string& locking_dir);
-  // Takes the VG lock, reads LVM's configuration into config_ and, under
-  // the lock, LVM's report of the VG into `report`.
-  Status LockAndReadView(std::string* report);
   Status ReadViewLockedBySet(std::string* report);
   static Status RefusedIfMissing(const Status& report_status);
-  Status ExplainUnreadableVg(const Status& s);
-  // LVM's own view: does the member exist, in a state to revert?
-  Status CheckLvmView(const std::string& report);
   Status OpenMember();
   Status LoadMemberPlan();
   // What writing through the origin costs every other snapshot of it.
   Status AssessSiblings();
-  // LVM's report of the VG again (`while_suspended`: one of ours is).
-  StatusOr<LvmView> ReadView(bool while_suspended = false);
+
   // In a shared VG another host may change the metadata while we write
   // (shared_vg.h): the VG as it was when the mark was set, and afterwards.
   Status RememberVgAsMarked();

@@ -105,7 +105,7 @@ class SetRun {
     report_.mode = "lvm";
   }
 
-  Report Run(const MemberSessionMaker& make_member) {
+  Report Run(const MemberMakers& make_member) {
     const auto start = std::chrono::steady_clock::now();
     Status s = ResolveAndLock();
     if (s.ok()) s = PrepareAll(make_member);
@@ -177,12 +177,18 @@ class SetRun {
   }
 
   // Every member checked before any is written; every refusal named.
-  Status PrepareAll(const MemberSessionMaker& make_member) {
+  Status PrepareAll(const MemberMakers& make_member) {
     std::vector<std::string> refusals;
     for (const Options& member : members_) {
-      sessions_.push_back(make_member(member, console_, env_));
+      sessions_.push_back(make_member.old_style(member, console_, env_));
       sessions_.back()->ShareView(config_, vg_reports_.at(member.vg()));
-      const Status s = sessions_.back()->Start();
+      Status s = sessions_.back()->Start();
+      if (s.reason() == RefusalReason::kThinSnapshot) {
+        // Found thin before anything was printed or changed: its own kind.
+        sessions_.back() = make_member.thin(member, console_, env_);
+        sessions_.back()->ShareView(config_, vg_reports_.at(member.vg()));
+        s = sessions_.back()->Start();
+      }
       statuses_.push_back(s);
       if (!s.ok()) {
         refusals.push_back("member " + MemberName(sessions_.back()->report()) + ": " + s.message());
@@ -351,7 +357,7 @@ StatusOr<std::vector<Options>> MemberOptions(const Options& options, LvmTools& l
 }
 
 Report RunSet(const Options& options, Console& console, Environment& env,
-              const MemberSessionMaker& make_member) {
+              const MemberMakers& make_member) {
   return SetRun(options, console, env).Run(make_member);
 }
 

@@ -21,9 +21,15 @@ namespace lvmrevert::lvmext {
 using MemberSessionMaker =
     std::function<std::unique_ptr<LvmSession>(const Options&, Console&, Environment&)>;
 
-// The set of `options.set`, its members made by `make_member`.
-Report RunSet(const Options& options, Console& console, Environment& env,
-              const MemberSessionMaker& make_member);
+// What a set does with its members: a session for an old-style member, and
+// one for a thin member (thin_revert.h).
+struct MemberMakers {
+  MemberSessionMaker old_style;
+  MemberSessionMaker thin;
+};
+
+// The set of `options.set`, its members made by `make`.
+Report RunSet(const Options& options, Console& console, Environment& env, const MemberMakers& make);
 
 // The tag that keeps a set scheduled for boot together (tags.h), from how
 // the command line named the set and its first member's origin.

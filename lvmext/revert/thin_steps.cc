@@ -74,4 +74,93 @@ StatusOr<ThinStep> NextThinStep(const LvmView& view, const LvRef& origin, const 
   return Unexpected("logical volume " + snapshot.full() + " not found");
 }
 
+bool IsThinMember(const LvmView& view, const LvRef& snapshot) {
+  const LvRecord* snap = view.Find(snapshot.lv);
+  if (snap != nullptr) return snap->is_thin_snapshot();
+  StatusOr<std::string> copy_name = ThinCopyName(snapshot.lv);
+  const LvRecord* copy = copy_name.ok() ? view.Find(*copy_name) : nullptr;
+  return IsOurCopy(copy) && copy->is_thin_snapshot();
+}
+
+StatusOr<LvRef> ThinOrigin(const LvmView& view, const LvRef& snapshot) {
+  const LvRecord* snap = view.Find(snapshot.lv);
+  if (snap == nullptr) {
+    // The merge took the snapshot; its copy hangs off the origin.
+    StatusOr<std::string> copy_name = ThinCopyName(snapshot.lv);
+    if (!copy_name.ok()) return copy_name.status();
+    snap = view.Find(*copy_name);
+    if (!IsOurCopy(snap)) return Unexpected("logical volume " + snapshot.full() + " not found");
+  }
+  if (!snap->is_thin_snapshot()) {
+    return Status::Refused(snapshot.full() + " has no origin (a thin volume that is no "
+                           "snapshot, or one LVM unlinked from its origin): give VG/LV VG/SNAP")
+        .WithReason(RefusalReason::kPairMismatch);
+  }
+  return LvRef{snapshot.vg, snap->origin};
+}
+
+StatusOr<ThinStep> CheckThinMember(const LvmView& view, const LvRef& origin,
+                                   const LvRef& snapshot) {
+  StatusOr<ThinStep> step = NextThinStep(view, origin, snapshot);
+  if (!step.ok()) return step;
+  const LvRecord* lv = view.Find(origin.lv);
+  if (!lv->is_thin()) {
+    return Unexpected(origin.full() + " is not a thin volume, so " + snapshot.full() +
+                      " cannot be its thin snapshot");
+  }
+  Status s = CheckWritableOrigin(view, *lv, origin);
+  if (!s.ok()) return s;
+  // lvconvert: "Merging into the old snapshot origin ... is not supported".
+  const std::vector<const LvRecord*> old_style = view.SnapshotsOf(origin.lv);
+  if (!old_style.empty() && *step <= ThinStep::kMerge) {
+    return Status::Refused(origin.full() + " also has an old-style snapshot (" + origin.vg + "/" +
+                           old_style.front()->name + "), and LVM merges no thin snapshot into "
+                           "an old-style snapshot's origin")
+        .WithReason(RefusalReason::kPairMismatch);
+  }
+  const LvRecord* snap = view.Find(snapshot.lv);
+  if (snap != nullptr && (snap->merging || snap->volume_type() == 'S')) {
+    return MergePending(snapshot.full(), origin);
+  }
+  return step;
+}
+
+std::vector<LvRef> ThinSiblings(const LvmView& view, const LvRef& origin, const LvRef& snapshot) {
+  StatusOr<std::string> copy_name = ThinCopyName(snapshot.lv);
+  std::vector<LvRef> siblings;
+  for (const LvRecord* r : view.ThinSnapshotsOf(origin.lv)) {
+    if (r->name == snapshot.lv || (copy_name.ok() && r->name == *copy_name)) continue;
+    siblings.push_back({origin.vg, r->name});
+  }
+  return siblings;
+}
+
+std::vector<std::string> ThinCopyTags(const LvRecord& snapshot_record) {
+  std::vector<std::string> tags = {kTagThinCopy};
+  for (const std::string& t : snapshot_record.tags) {
+    if (t != kTagThinCopy) tags.push_back(t);
+  }
+  return tags;
+}
+
+std::string ThinStepCommand(ThinStep step, const LvRef& snapshot, const LvRecord& snapshot_record,
+                            const std::string& also_drop) {
+  StatusOr<std::string> copy_name = ThinCopyName(snapshot.lv);
+  const std::string copy = copy_name.ok() ? *copy_name : snapshot.lv;
+  switch (step) {
+    case ThinStep::kCopy: {
+      std::string line = "lvcreate -s -n " + copy;
+      for (const std::string& t : ThinCopyTags(snapshot_record)) line += " --addtag " + t;
+      if (snapshot_record.read_only()) line += " -pr";
+      return line + (snapshot_record.activation_skip() ? " -ky " : " -kn ") + snapshot.full();
+    }
+    case ThinStep::kMerge: return "lvconvert --merge " + snapshot.full();
+    case ThinStep::kRename: return "lvrename " + snapshot.vg + " " + copy + " " + snapshot.lv;
+    case ThinStep::kUntag:
+      return std::string("lvchange --deltag ") + kTagThinCopy +
+             (also_drop.empty() ? "" : " --deltag " + also_drop) + " " + snapshot.full();
+  }
+  return "";
+}
+
 }  // namespace lvmrevert::lvmext

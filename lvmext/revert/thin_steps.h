@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "lvmext/lvm/lv_name.h"
@@ -35,5 +36,29 @@ StatusOr<std::string> ThinCopyName(const std::string& snapshot_name);
 // merge LVM deferred, the copy's name taken by another LV, a snapshot that
 // is not the origin's.
 StatusOr<ThinStep> NextThinStep(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
+
+// Whether `snapshot` names a thin snapshot in `view`, or one a thin reset
+// is part-way through (only its copy left, or the copy under its name).
+bool IsThinMember(const LvmView& view, const LvRef& snapshot);
+
+// VG/SNAP alone: the origin of the thin snapshot, in any state of a reset.
+StatusOr<LvRef> ThinOrigin(const LvmView& view, const LvRef& snapshot);
+
+// The origin must be writable, complete and not merging, and the state one
+// a step of ours leads from: the step that comes next.
+StatusOr<ThinStep> CheckThinMember(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
+
+// The origin's other thin snapshots, which LVM's merge unlinks from it
+// (lvm2 #193): they keep their data but can never be merged.
+std::vector<LvRef> ThinSiblings(const LvmView& view, const LvRef& origin, const LvRef& snapshot);
+
+// The LVM command of `step`, as the plan shows it; `snapshot_record` is the
+// snapshot as LVM reports it now (for the copy's tags, permission and
+// activation-skip flag). `also_drop` is a tag the last step drops as well.
+std::string ThinStepCommand(ThinStep step, const LvRef& snapshot, const LvRecord& snapshot_record,
+                            const std::string& also_drop);
+
+// The tags the copy gets: the snapshot's, and ours.
+std::vector<std::string> ThinCopyTags(const LvRecord& snapshot_record);
 
 }  // namespace lvmrevert::lvmext

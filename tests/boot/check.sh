@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs in the run-in-vm.sh guest after the boots: what each case's disk must
 # hold now (tags, a valid and unchanged snapshot, the reverted /home, the
-# set's second member var).
+# set's second member var, the thin snapshots kept).
 #
 #   check.sh PREP CASE...      (the same CASE list, in disk order, as prep.sh)
 set -euo pipefail
@@ -37,6 +37,30 @@ set_tags() {
     no_next_boot "$1: set: lvm_revert_next_boot gone from varsnap" "$2/varsnap" "$VARSNAP_TAGS"
 }
 
+# thin_pair CASE VG LV SNAP TAGS: SNAP is still a thin snapshot of LV, with
+# the tags TAGS (comma-separated), the permission and activation skip prep
+# saw, the content prep saw, and a new LV UUID (each reset gives one); LV
+# kept its LV UUID.
+thin_pair() {
+    local c=$1 vg=$2 lv=$3 snap=$4 f uuid segtype origin attr tags
+    if ! f=$(lvs --noheadings --separator '|' -o lv_uuid,segtype,origin,lv_attr,lv_tags "$vg/$snap" 2>&1); then
+        t_fail "$c: $vg/$snap still exists" "$f"
+        return 0
+    fi
+    IFS='|' read -r uuid segtype origin attr tags <<<"${f#"${f%%[! ]*}"}"
+    echo "# $c: $vg/$snap: $segtype origin=$origin $attr tags=$tags"
+    t_eq "$c: $snap is still a thin snapshot of $lv" "$segtype $origin" "thin $lv"
+    t_eq "$c: $snap's tags" "$tags" "$5"
+    t_eq "$c: $snap keeps its permission and activation skip (lv_attr[1], [9])" "${attr:1:1}${attr:9:1}" \
+        "$(cat "$PREP/$vg.$snap-flags")"
+    t_ne "$c: $snap has a new LV UUID" "$uuid" "$(cat "$PREP/$vg.$snap-uuid")"
+    t_eq "$c: $lv keeps its LV UUID" "$(lvs --noheadings -o lv_uuid "$vg/$lv" | tr -d ' ')" \
+        "$(cat "$PREP/$vg.$lv-uuid")"
+    lvchange -q -ay -K "$vg/$snap"
+    t_eq "$c: $snap holds what it held" "$(vm_sha "/dev/$vg/$snap")" "$(cat "$PREP/$vg.$snap-sha")"
+    lvchange -q -an "$vg/$snap"
+}
+
 disk=0
 for case_name in "$@"; do
     vg=bt$disk
@@ -66,6 +90,15 @@ for case_name in "$@"; do
             ;;
         every-boot)
             t_eq "$case_name: the every-boot tag stays" "$(tags_of "$vg/snap")" lvm_revert_every_boot ;;
+        thin)
+            # root reset once (next-boot), eroot three times (every-boot).
+            thin_pair "$case_name" "$vg" root snap ""
+            thin_pair "$case_name" "$vg" eroot esnap lvm_revert_every_boot
+            t_eq "$case_name: no other LV left behind" \
+                "$(lvs --noheadings -o lv_name "$vg" | tr -d ' ' | sort | paste -sd' ')" "eroot esnap pool root snap"
+            t_eq "$case_name: no LV named *_lvmrevert or tagged lvm_revert_thin_copy" \
+                "$(lvs -a --noheadings -o lv_name,lv_tags "$vg" | grep -E '_lvmrevert|lvm_revert_thin_copy' || true)" ""
+            ;;
         off)
             t_eq "$case_name: the tag stays for the next boot" "$(tags_of "$vg/snap")" lvm_revert_next_boot ;;
         refused)
@@ -87,7 +120,7 @@ for case_name in "$@"; do
     esac
     if [[ $case_name == refused ]]; then
         t_ok "$case_name: the snapshot was invalid (not compared)"
-    else
+    elif [[ $case_name != thin ]]; then
         t_snap_valid "$case_name: snapshot still valid" "$vg" snap
         t_eq "$case_name: snapshot unchanged" "$(vm_sha "/dev/$vg/snap")" "$(cat "$PREP/$vg.snap-sha")"
     fi

@@ -2,8 +2,9 @@
 # Runs in the run-in-vm.sh guest: prepares one disk per boot case (VG btN on
 # the N-th disk), each with a root LV that boots with root-init.sh, a
 # snapshot of it, changes after the snapshot, and the case's schedule
-# (system-id and home: a set of the root and a second LV, var). What the
-# checks need goes to $OUT/btN.*.
+# (system-id and home: a set of the root and a second LV, var; thin: thin
+# roots and thin snapshots, make_thin). What the checks need goes to
+# $OUT/btN.*.
 #
 #   prep.sh OUT CASE...        (CASE: a name from run-boot-tests.sh, in disk order)
 set -euo pipefail
@@ -14,13 +15,17 @@ OUT=$1
 shift
 mkdir -p "$OUT"
 
-# make_root VG: the root LV with a busybox root, "BEFORE" and 6 MiB of data.
+# make_root VG [LV LVCREATE_ARGS...]: the root LV (default root, -L 48M)
+# with a busybox root, "BEFORE" and 6 MiB of data, whose sha256 goes to
+# $OUT/VG.data-before (LV root) or $OUT/VG.LV-data-before.
 make_root() {
-    local vg=$1 mnt=/tmp/root-$1
-    lvcreate -q -y -L 48M -n root "$vg" >/dev/null
-    mkfs.ext4 -q -L "${vg}root" "/dev/$vg/root"
+    local vg=$1 lv=${2:-root} mnt=/tmp/${2:-root}-$1 key=data-before
+    [[ $lv == root ]] || key=$lv-data-before
+    if (($# > 2)); then lvcreate -q -y "${@:3}" -n "$lv" "$vg" >/dev/null; else
+        lvcreate -q -y -L 48M -n root "$vg" >/dev/null; fi
+    mkfs.ext4 -q -L "$vg$lv" "/dev/$vg/$lv"
     mkdir -p "$mnt"
-    mount "/dev/$vg/root" "$mnt"
+    mount "/dev/$vg/$lv" "$mnt"
     mkdir -p "$mnt"/{bin,sbin,dev,proc,sys,run,tmp,etc}
     cp /bin/busybox "$mnt/bin/busybox"
     for a in sh cat ls grep tr cut sha256sum mount sync poweroff echo; do ln -s busybox "$mnt/bin/$a"; done
@@ -29,17 +34,20 @@ make_root() {
     printf 'NAME="lvm-revert boot test"\nID=lvmrevert-boot-test\n' >"$mnt/etc/os-release"
     echo BEFORE >"$mnt/marker"
     head -c 6M /dev/urandom >"$mnt/data"
-    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.data-before"
+    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.$key"
     umount "$mnt"
 }
 
-# change_root VG: "AFTER" and new data, through the mounted filesystem.
+# change_root VG [LV]: "AFTER" and new data, through the mounted
+# filesystem (left mounted); the data's sha256 to $OUT/VG.data-after
+# (LV root) or $OUT/VG.LV-data-after.
 change_root() {
-    local vg=$1 mnt=/tmp/root-$1
-    mount "/dev/$vg/root" "$mnt"
+    local vg=$1 lv=${2:-root} mnt=/tmp/${2:-root}-$1 key=data-after
+    [[ $lv == root ]] || key=$lv-data-after
+    mount "/dev/$vg/$lv" "$mnt"
     echo AFTER >"$mnt/marker"
     head -c 6M /dev/urandom >"$mnt/data"
-    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.data-after"
+    sha256sum "$mnt/data" | cut -c1-16 >"$OUT/$vg.$key"
     sync
 }
 
@@ -72,12 +80,46 @@ schedule() {
 # sorted_tags VG/LV: its LV tags, sorted, space-separated.
 sorted_tags() { lvs --noheadings -o lv_tags "$1" | tr -d ' ' | tr ',' '\n' | sed '/^$/d' | sort | paste -sd' '; }
 
+# make_thin VG (case thin, issue 19): a thin pool; the root LV thin, with a
+# thin snapshot snap, scheduled --at-next-boot; a second bootable root,
+# eroot, thin, with a thin snapshot esnap, scheduled --at-every-boot. For
+# check.sh: each LV's UUID, each snapshot's sha256 and its permission and
+# activation-skip flags (lv_attr[1], lv_attr[9]) as prep left them.
+make_thin() {
+    local vg=$1 lv snap x attr
+    lvcreate -q -y --type thin-pool -L 100M -n pool "$vg" >/dev/null
+    for lv in root eroot; do
+        snap=${lv%root}snap
+        make_root "$vg" "$lv" -V 48M --thinpool pool
+        lvcreate -q -y -s -n "$snap" "$vg/$lv" >/dev/null
+        # A thin snapshot skips activation (-k): -K to read it.
+        lvchange -q -ay -K "$vg/$snap"
+        vm_sha "/dev/$vg/$snap" >"$OUT/$vg.$snap-sha"
+        lvchange -q -an "$vg/$snap"
+        for x in "$lv" "$snap"; do lvs --noheadings -o lv_uuid "$vg/$x" | tr -d ' ' >"$OUT/$vg.$x-uuid"; done
+        attr=$(lvs --noheadings -o lv_attr "$vg/$snap" | tr -d ' ')
+        echo "${attr:1:1}${attr:9:1}" >"$OUT/$vg.$snap-flags"
+        change_root "$vg" "$lv"
+    done
+    # Scheduled while both are mounted, as an admin would.
+    schedule --at-every-boot "$vg/eroot" "$vg/esnap"
+    for x in out err; do mv "$OUT/$vg.schedule.$x" "$OUT/$vg.eroot-schedule.$x"; done
+    schedule --at-next-boot "$vg/root" "$vg/snap"
+    umount "/tmp/root-$vg" "/tmp/eroot-$vg"
+}
+
 disk=0
 for case_name in "$@"; do
     vg=bt$disk
     dev=$(vm_disk "$disk")
     disk=$((disk + 1))
     vm_make_vg "$vg" "$dev"
+    if [[ $case_name == thin ]]; then
+        make_thin "$vg"
+        lvs -a -o lv_name,lv_attr,lv_tags "$vg" | sed "s/^/# $vg: /"
+        vgchange -q -an "$vg" >/dev/null
+        continue
+    fi
     make_root "$vg"
     snap_size=24M
     [[ $case_name == refused ]] && snap_size=8M

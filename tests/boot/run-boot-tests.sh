@@ -2,23 +2,26 @@
 # Boot tests: real initramfs images, built with mkinitramfs (and dracut) from
 # the INSTALLED lvm-revert package's hook, scripts and module, boot a root LV
 # in qemu (TCG, Debian's kernel). Each case has its own disk, prepared in one
-# run-in-vm.sh guest (prep.sh), booted once or twice, then checked in one
+# run-in-vm.sh guest (prep.sh), booted one to three times, then checked in one
 # more guest (check.sh). The qemu harness: tests/vm/README.md.
 #
 #   tests/boot/run-boot-tests.sh [--keep] [CASE...]
 #
 # Cases: next-boot every-boot home off cmdline refused write-failure rescue
-# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd system-id.
-# Sets (issue 18) ride on two of them, at no extra boot: system-id reverts
-# the root and var as one set, home refuses such a set (one snapshot
-# invalid). Needs root, the package installed (scripts/package.sh, dpkg -i),
-# initramfs-tools, qemu-system-x86 and a kernel in /boot. TAP on stdout;
-# exit 0 when every check passed.
+# dracut cut-next-boot cut-cmdline two-schedules dracut-systemd system-id
+# thin. Sets (issue 18) ride on two of them, at no extra boot: system-id
+# reverts the root and var as one set, home refuses such a set (one
+# snapshot invalid). thin (issue 19, three boots): thin roots in a thin
+# pool reset to their thin snapshots at the next boot and at every boot,
+# with initramfs-tools and dracut. Needs root, the package installed
+# (scripts/package.sh, dpkg -i), initramfs-tools, thin-provisioning-tools
+# (case thin), qemu-system-x86 and a kernel in /boot. TAP on stdout; exit
+# 0 when every check passed. Name cases to run only those (e.g. thin).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 ALL_CASES=(next-boot every-boot home off cmdline refused write-failure rescue dracut
-  cut-next-boot cut-cmdline two-schedules dracut-systemd system-id)
+  cut-next-boot cut-cmdline two-schedules dracut-systemd system-id thin)
 KEEP=0
 CASES=()
 for a in "$@"; do
@@ -60,6 +63,10 @@ for k in $(find /boot -maxdepth 1 -name 'vmlinuz-*' | sort -V); do
   [[ -d /lib/modules/${k#/boot/vmlinuz-} ]] && KVER=${k#/boot/vmlinuz-}
 done
 [[ -n $KVER ]] || die "no kernel in /boot with modules"
+THIN=0
+[[ " ${CASES[*]} " == *" thin "* ]] && THIN=1
+[[ $THIN == 0 || -e /usr/share/initramfs-tools/hooks/thin-provisioning-tools ]] ||
+  die "no thin-provisioning-tools (apt-get install thin-provisioning-tools): case thin needs its initramfs hook"
 
 W=$(mktemp -d /var/tmp/lvm-revert-boot.XXXXXX)
 PREP_PID=""
@@ -111,6 +118,13 @@ for f in usr/sbin/lvm-revert scripts/local-premount/lvm-revert usr/sbin/lvm usr/
     not_ok "initramfs-tools image holds $f"; fi
 done
 grep -q 'lvm-revert' "$W/initrd.list" || die "no lvm-revert in the image"
+if [[ $THIN == 1 ]]; then
+  # Not in the modules list above: thin-provisioning-tools' own hook.
+  for f in thin_check dm-thin-pool.ko; do
+    if grep -qE -- "(^|/)$f(\.[a-z]+)?$" "$W/initrd.list"; then ok "initramfs-tools image holds $f (thin-provisioning-tools' hook)"; else
+      not_ok "initramfs-tools image holds $f (thin-provisioning-tools' hook)"; fi
+  done
+fi
 
 # ---------------------------------------------------------------- disks
 # The guest sees the run-in-vm work directory (not the rest of /var/tmp):
@@ -127,7 +141,7 @@ for _ in "${CASES[@]}"; do disk_args+=(--disk 160M); done
 PREP_PID=$!
 
 DRACUT=0
-[[ " ${CASES[*]} " == *" dracut"* ]] && DRACUT=1
+[[ " ${CASES[*]} " == *" dracut"* || $THIN == 1 ]] && DRACUT=1
 # dracut_image NAME MODULES OMIT [WRAPPER...]: an image from the unpacked
 # dracut, with the installed package's module, built through WRAPPER.
 # Neither compressed nor stripped: 18 s instead of 72 s an image here, and
@@ -154,10 +168,15 @@ if [[ $DRACUT == 1 ]]; then
   cp -a "$W/dracut-root/usr/lib/dracut" "$W/dracut-tree"
   cp -a /usr/lib/dracut/modules.d/91lvm-revert "$W/dracut-tree/modules.d/"
   mkdir -p "$W/dracut-conf.d"
-  if [[ " ${CASES[*]} " == *" dracut "* ]]; then
+  if [[ " ${CASES[*]} " == *" dracut "* || $THIN == 1 ]]; then
     dracut_image dracut "bash base udev-rules kernel-modules rootfs-block dm lvm lvm-revert" \
       "systemd plymouth" with_lvm_system_id lvmlocal "$BT_LVMLOCAL_ID"
     has "dracut image holds lvmlocal.conf (not host-only)" "$W/dracut.list" "etc/lvm/lvmlocal.conf"
+  fi
+  if [[ $THIN == 1 ]]; then
+    # Not host-only: 90lvm adds the thin tools if installed, 90dm drivers/md.
+    has "dracut image holds thin_check (90lvm)" "$W/dracut.list" "sbin/thin_check"
+    has "dracut image holds dm-thin-pool (90dm)" "$W/dracut.list" "/dm-thin-pool.ko"
   fi
   if [[ " ${CASES[*]} " == *" dracut-systemd "* ]]; then
     # The systemd initrd Debian builds when systemd is installed, with
@@ -435,6 +454,49 @@ for c in "${CASES[@]}"; do
         "lvm-revert: refused to revert $vg/root to $vg/snap: more than one revert of $vg/root is asked for at this boot ($vg/snap, $vg/zbase)"
       has "$c: the other one too" "$W/$c.log" "lvm-revert: refused to revert $vg/root to $vg/zbase: more than one"
       has "$c: the root booted unchanged" "$W/$c.log" "E2E-INIT: $after"
+      ;;
+    thin)
+      # A thin pool; the root thin, its thin snapshot snap scheduled
+      # --at-next-boot; a second root, eroot, thin, its thin snapshot esnap
+      # scheduled --at-every-boot (prep.sh make_thin). Boot 1
+      # (initramfs-tools) boots the root: both are reset. Boot 2
+      # (initramfs-tools) boots eroot: it alone is reset again, and its
+      # init marks it USED. Boot 3 (dracut) boots eroot: reset again, USED
+      # gone. check.sh: the snapshots kept, tags, UUIDs, no copy left.
+      eroot="root=/dev/mapper/$vg-eroot panic=-1"
+      ebefore="marker=BEFORE data=$(env_of "$vg" eroot-data-before)"
+      has_line "$c: --at-next-boot scheduled the thin root" "$PREP/$vg.schedule.out" "Scheduled: " "$vg/snap"
+      has_line "$c: --at-every-boot scheduled eroot" "$PREP/$vg.eroot-schedule.out" "Scheduled: " "$vg/esnap"
+      # The guest's lvm-revert looked at this host's image of $KVER.
+      if lsinitramfs "/boot/initrd.img-$KVER" 2>/dev/null | grep -qE '(^|/)thin_check$'; then
+        lacks "$c: no thin_check warning (this host's image has it)" "$PREP/$vg.schedule.err" "thin_check"
+      else
+        has_line "$c: scheduling warned that this host's image lacks thin_check, and how to fix it" \
+          "$PREP/$vg.schedule.err" "has no thin_check in it" \
+          "install thin-provisioning-tools and run update-initramfs -u -k $KVER"
+      fi
+      boot "$c-1" "$img" "$W/initrd.img" "$root"
+      has "$c: boot 1 reset the thin root (console, under quiet)" "$W/$c-1.log" \
+        "lvm-revert: reset $vg/root to thin snapshot $vg/snap"
+      has "$c: boot 1 reset eroot too (every-boot)" "$W/$c-1.log" \
+        "lvm-revert: reset $vg/eroot to thin snapshot $vg/esnap"
+      has "$c: fsck checked the reset root" "$W/$c-1.log" "${vg}root: clean"
+      has "$c: boot 1's root holds the snapshot's content" "$W/$c-1.log" "E2E-INIT: $before"
+      has "$c: boot.log says the root was reset" "$W/$c-1.log" \
+        "E2E-BOOTLOG: reset $vg/root to thin snapshot $vg/snap"
+      has "$c: boot.log: one run, exit 0" "$W/$c-1.log" "E2E-INIT: boot.log has 1 revert(s): == exit 0"
+      boot "$c-2" "$img" "$W/initrd.img" "$eroot"
+      lacks "$c: boot 2 does not reset the root (its schedule was for one boot)" "$W/$c-2.log" \
+        "lvm-revert: reset $vg/root"
+      has "$c: boot 2 resets eroot (every-boot)" "$W/$c-2.log" \
+        "lvm-revert: reset $vg/eroot to thin snapshot $vg/esnap"
+      has "$c: boot 2's root eroot holds the snapshot's content" "$W/$c-2.log" "E2E-INIT: $ebefore"
+      has "$c: boot 2 wrote USED into eroot" "$W/$c-2.log" "E2E-INIT: done"
+      boot "$c-3" "$img" "$W/dracut.img" "$eroot rd.lvm.lv=$vg/eroot rd.shell=0 rd.emergency=poweroff"
+      has "$c: boot 3 (dracut) resets eroot again" "$W/$c-3.log" \
+        "lvm-revert: reset $vg/eroot to thin snapshot $vg/esnap"
+      has "$c: boot 3's root eroot holds the snapshot's content, not boot 2's USED" "$W/$c-3.log" \
+        "E2E-INIT: $ebefore"
       ;;
     dracut-systemd)
       boot "$c" "$img" "$W/dracut-systemd.img" "$root rd.lvm.lv=$vg/root rd.lvm.lv=$vg/swap \

@@ -169,6 +169,37 @@ class FakeLvmTools final : public lvmext::LvmTools {
     if (on_create) on_create(origin, name, chunk, size);
     return fail_changes;
   }
+  // The thin reset's steps, logged as "thin-copy VG/SNAP as COPY +tags [-pr] -k y|n",
+  // "merge VG/SNAP", "rename VG/LV NEW", "activate-k VG/LV"; each that
+  // succeeds is passed to on_thin_step with its entry.
+  std::function<void(const std::string&)> on_thin_step;
+  Status RecordThinStep(std::string entry, lvmext::VgLocking locking) {
+    if (locking == lvmext::VgLocking::kCallerHoldsFileLock) entry += " [our lock, lvmlockd's]";
+    changes.push_back(entry);
+    if (!fail_changes_matching.empty() && entry.find(fail_changes_matching) != std::string::npos) {
+      return Status::IOError(entry + " failed (exit 5)");
+    }
+    if (fail_changes.ok() && on_thin_step) on_thin_step(entry);
+    return fail_changes;
+  }
+  Status CreateThinCopy(const lvmext::LvRef& snapshot, const std::string& copy_name,
+                        const std::vector<std::string>& tags, bool read_only, bool skip,
+                        lvmext::VgLocking locking) override {
+    std::string entry = "thin-copy " + snapshot.full() + " as " + copy_name;
+    for (const auto& t : tags) entry += " +" + t;
+    return RecordThinStep(entry + (read_only ? " -pr" : "") + (skip ? " -k y" : " -k n"), locking);
+  }
+  Status MergeThin(const lvmext::LvRef& snapshot, lvmext::VgLocking locking) override {
+    return RecordThinStep("merge " + snapshot.full(), locking);
+  }
+  Status RenameLv(const lvmext::LvRef& lv, const std::string& new_name,
+                  lvmext::VgLocking locking) override {
+    return RecordThinStep("rename " + lv.full() + " " + new_name, locking);
+  }
+  Status ActivateSkipped(const lvmext::LvRef& lv, bool active,
+                         lvmext::VgLocking locking) override {
+    return RecordThinStep((active ? "activate-k " : "deactivate-k ") + lv.full(), locking);
+  }
   Status SetActive(const lvmext::LvRef& lv, bool active) override {
     changes.push_back((active ? "activate " : "deactivate ") + lv.full());
     if (on_set_active) on_set_active(lv, active);

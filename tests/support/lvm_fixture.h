@@ -32,6 +32,8 @@ constexpr const char* kVgUuid = "AAAAAA-bbbb-CCCC-dddd-EEEE-ffff-GGGGGG";
 struct LvSpec {
   std::string name, uuid, attr, origin, segtype;
   std::string tags = "";  // lv_tags, comma-separated
+  std::string pool = "";  // pool_lv of a thin LV
+  std::string thin_id = "";
 };
 
 // What lvs --foreign --shared reports of the VG itself.
@@ -53,7 +55,8 @@ inline std::string LvsJson(const std::vector<LvSpec>& lvs, const VgSpec& vg = {}
            lv.uuid + "\", \"lv_attr\":\"" + lv.attr + "\", \"origin\":\"" + lv.origin +
            "\", \"segtype\":\"" + lv.segtype +
            "\", \"lv_merging\":\"\", \"chunk_size\":\"4096\", \"lv_size\":\"262144\", "
-           "\"lv_tags\":\"" + lv.tags + "\"}" +
+           "\"lv_tags\":\"" + lv.tags + "\", \"pool_lv\":\"" + lv.pool +
+           "\", \"lv_metadata_size\":\"4194304\", \"thin_id\":\"" + lv.thin_id + "\"}" +
            (i + 1 < lvs.size() ? ",\n" : "\n");
   }
   return out + "              ]\n          }\n      ]\n  }\n";

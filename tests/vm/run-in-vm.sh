@@ -152,7 +152,7 @@ HOST_CWD=$(pwd -P)
 
 # ---------------------------------------------------------------- initramfs
 # Modules wanted (with dependencies, in the order modprobe prints them).
-MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p dm-mod dm-bufio dm-snapshot loop ext4)
+MODULES=(virtio_pci virtio_blk 9pnet_virtio 9p dm-mod dm-bufio dm-snapshot dm-thin-pool loop ext4)
 
 write_init() {
 cat <<'INIT'

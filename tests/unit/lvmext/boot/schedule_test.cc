@@ -20,7 +20,11 @@ using ::testing::Not;
 class FakeBootImage final : public BootImage {
  public:
   std::optional<std::string> why;
-  std::optional<std::string> WhyNotReady() override { return why; }
+  std::optional<std::string> WhyNotReady(bool needs_thin) override {
+    asked_for_thin = needs_thin;
+    return why;
+  }
+  bool asked_for_thin = false;
 };
 
 class BootScheduleTest : public LvmFormTest {

@@ -226,7 +226,14 @@ TEST(CommandLineTest, EachRuleSaysWhatItAlwaysSaid) {
        "--restore FILE takes one volume: lvm-revert --restore FILE VG/LV"},
       {{"--restore", "f"}, "--restore FILE takes one volume: lvm-revert --restore FILE VG/LV"},
       {{"--restore", "f", "--remove-snapshot", "vg/lv"},
-       "--restore does not go with --backup, --backup-snapshot, --remove-snapshot or scheduling"},
+       "--restore does not go with --backup, --backup-snapshot, --remove-snapshot, "
+       "--allow-unlink or scheduling"},
+      {{"--restore", "f", "--allow-unlink", "vg/lv"},
+       "--restore does not go with --backup, --backup-snapshot, --remove-snapshot, "
+       "--allow-unlink or scheduling"},
+      {{"--at-next-boot", "--allow-unlink", "vg/lv", "vg/snap"},
+       "--allow-unlink does not go with scheduling: the boot checks the other thin snapshots "
+       "again, without it"},
       {{"--restore", "f", "vg/l v"},
        "'vg/l v' is not a valid VG/LV name (LVM names use A-Z a-z 0-9 + _ . -)"},
       {{"--backup-snapshot", "{volume} x", "vg/lv", "vg/snap"},
@@ -237,8 +244,8 @@ TEST(CommandLineTest, EachRuleSaysWhatItAlwaysSaid) {
        "unexpected argument 'vg/lv': give either VG/LV VG/SNAP or --cow and --origin, not both"},
       {{"-y"}, "give the origin and its snapshot: VG/LV VG/SNAP (or --cow STORE --origin PATH)"},
       {{"--noudevsync", "--cow", "c", "--origin", "o"},
-       "--allow-invalidate, --remove-snapshot and --noudevsync belong to the LVM form (VG/LV "
-       "VG/SNAP)"},
+       "--allow-invalidate, --allow-unlink, --remove-snapshot and --noudevsync belong to the LVM "
+       "form (VG/LV VG/SNAP)"},
       {{"--backup", "f", "@t"}, "--backup works on one origin, not on a set of snapshots"},
       {{"--remove-snapshot", "a/s", "b/s", "c/s"},
        "--remove-snapshot works on one origin, not on a set of snapshots"},

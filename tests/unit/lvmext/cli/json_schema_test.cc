@@ -104,6 +104,7 @@ const Schema kPlanRunSchema = {
 const Schema kMemberSchema = {
     {"origin", {kString}},
     {"snapshot", {kString, kNull}},
+    {"kind", {kString}},
     {"result", {kString}},
     {"error", {kObject, kNull}},
     {"runs", {kUnsigned, kNull}},
@@ -238,7 +239,7 @@ ordered_json ValidReport() {
                              "set":null}],
       "warnings":["w"],"elapsed_seconds":0.0,
       "plan":[{"origin_chunk":3,"cow_chunk":2,"chunks":1,"bytes":4096}],
-      "members":[{"origin":"vg/lv","snapshot":"vg/snap","result":"dry-run","error":null,
+      "members":[{"origin":"vg/lv","snapshot":"vg/snap","kind":"old-style","result":"dry-run","error":null,
                   "runs":1,"bytes":4096,"bytes_written":0}]})");
 }
 
