@@ -339,7 +339,10 @@ class BootRun {
       result = RevertCaptured(r);
     }
     const int code = ExitStatusFor(result.status);
-    if (code == kExitDone) {
+    if (code == kExitDone && result.kind == kKindThin) {
+      Say("reset " + r.origin.full() + " to thin snapshot " + r.snapshot.full());
+      MarkDone(r);
+    } else if (code == kExitDone) {
       Say("reverted " + what + ": wrote " + MiB(result.bytes_written) + " in " +
           std::to_string(result.totals ? result.totals->runs : 0) + " runs");
       MarkDone(r);

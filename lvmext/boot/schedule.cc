@@ -8,6 +8,7 @@
 #include "lvmext/revert/set_revert.h"
 #include "lvmext/lvm/lvm_view.h"
 #include "lvmext/lvm/preflight.h"
+#include "lvmext/revert/thin_steps.h"
 
 namespace lvmrevert::lvmext {
 
@@ -32,7 +33,15 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
   ScheduledList found;
   found.problems = report->problems;
   for (const LvRecord& lv : view->lvs()) {
-    if (!lv.is_old_style_snapshot() || lv.origin.empty()) {
+    std::string snapshot_name = lv.name;
+    if (lv.is_thin_snapshot() && lv.has_tag(kTagThinCopy)) {
+      // A thin reset's copy carries the snapshot's tags: before the merge it
+      // is a snapshot of the snapshot (listed itself), after it the
+      // snapshot to be, whose reset the boot finishes.
+      snapshot_name = SnapshotOfThinCopy(lv.name);
+      if (view->Find(snapshot_name) != nullptr) continue;
+    }
+    if (!(lv.is_old_style_snapshot() || lv.is_thin_snapshot()) || lv.origin.empty()) {
       if (lv.has_tag(kTagIncomplete)) {
         found.reverts.push_back({LvRef{lv.vg_name, lv.name}, LvRef{lv.vg_name, ""},
                                  kWhenIncompleteRestore, lv.vg(), ""});
@@ -42,7 +51,7 @@ StatusOr<ScheduledList> ListScheduled(LvmTools& lvm) {
     const auto tag = std::find_if(std::begin(kAllTags), std::end(kAllTags),
                                   [&lv](const char* t) { return lv.has_tag(t); });
     if (tag == std::end(kAllTags)) continue;
-    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, lv.name},
+    found.reverts.push_back({LvRef{lv.vg_name, lv.origin}, LvRef{lv.vg_name, snapshot_name},
                              WhenOfTag(*tag), lv.vg(), SetOf(lv)});
   }
   return found;
@@ -75,7 +84,9 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     return report;
   }
   if (!options.origin_lv) {
-    StatusOr<LvRef> origin = InferOrigin(*view, *options.snapshot_lv);
+    StatusOr<LvRef> origin = IsThinMember(*view, *options.snapshot_lv)
+                                 ? ThinOrigin(*view, *options.snapshot_lv)
+                                 : InferOrigin(*view, *options.snapshot_lv);
     if (!origin.ok()) {
       report.status = origin.status();
       return report;
@@ -91,7 +102,8 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.status = Status::Refused("logical volume " + report.snapshot + " not found");
     return report;
   }
-  if (!snap->is_old_style_snapshot() || (options.origin_lv && snap->origin != options.origin_lv->lv)) {
+  if (!(snap->is_old_style_snapshot() || snap->is_thin_snapshot()) ||
+      (options.origin_lv && snap->origin != options.origin_lv->lv)) {
     report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
     return report;
   }

@@ -41,8 +41,12 @@ Outcome DecideOutcome(const Report& report, const std::string& lost_output) {
     o.error = report.status.message();
     if (o.exit_status == kExitFailedWriting) {
       o.result = o.error_kind = "failed";
-      o.advice.push_back("the origin is partly reverted; once the cause is fixed, running the "
-                         "same command again completes the revert");
+      // A thin reset changes the origin at once, in LVM's merge: its
+      // message says which side of the merge it stopped on.
+      if (report.kind != kKindThin) {
+        o.advice.push_back("the origin is partly reverted; once the cause is fixed, running the "
+                           "same command again completes the revert");
+      }
     } else {
       o.result = o.error_kind = "refused";
     }

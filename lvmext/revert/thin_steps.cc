@@ -38,6 +38,15 @@ StatusOr<std::string> ThinCopyName(const std::string& snapshot_name) {
   return name;
 }
 
+std::string SnapshotOfThinCopy(const std::string& copy_name) {
+  const std::string suffix = kCopySuffix;
+  if (copy_name.size() <= suffix.size() ||
+      copy_name.compare(copy_name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return copy_name;
+  }
+  return copy_name.substr(0, copy_name.size() - suffix.size());
+}
+
 StatusOr<ThinStep> NextThinStep(const LvmView& view, const LvRef& origin, const LvRef& snapshot) {
   StatusOr<std::string> copy_name = ThinCopyName(snapshot.lv);
   if (!copy_name.ok()) return copy_name.status();

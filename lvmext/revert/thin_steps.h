@@ -31,6 +31,9 @@ const char* ThinStepName(ThinStep step);
 // than LVM allows (127 characters).
 StatusOr<std::string> ThinCopyName(const std::string& snapshot_name);
 
+// The snapshot a copy named by ThinCopyName is the copy of.
+std::string SnapshotOfThinCopy(const std::string& copy_name);
+
 // What comes next for `origin` and its thin snapshot `snapshot`, from LVM's
 // view. Refused, with what to do, for a state no step of ours leads to: a
 // merge LVM deferred, the copy's name taken by another LV, a snapshot that
