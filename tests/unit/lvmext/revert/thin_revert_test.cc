@@ -49,6 +49,10 @@ class ThinRevertTest : public LvmFormTest {
       }
     } else if (entry.starts_with("rename vg/tsnap_lvmrevert tsnap")) {
       Find("tsnap_lvmrevert")->name = "tsnap";
+    } else if (entry.starts_with("activate-k vg/tsnap")) {
+      AddDevice("vg-tsnap", 7, "LVM-" + Uuid("TSNAPS-7777"), 0, "thin", "253:9 2");
+    } else if (entry.starts_with("deactivate-k vg/tsnap")) {
+      dm_.devices.erase("vg-tsnap");
     }
     lvm_.lvs_json = LvsJson(lvs_, vg_);
   }
@@ -129,6 +133,40 @@ TEST_F(ThinRevertTest, JsonNamesTheKind) {
   EXPECT_EQ(j["result"], "reverted");
   EXPECT_EQ(j["members"][0]["kind"], "thin");
   EXPECT_EQ(j["members"][0]["bytes_written"], 0);
+}
+
+TEST_F(ThinRevertTest, CompareReadsBothWholeActivatingTheSnapshotForIt) {
+  std::vector<std::byte> snapshot = origin_;
+  for (size_t i = 0; i < 3 * 65536; i += 4096) snapshot[i + 7] = std::byte{0x5a};
+  WriteFile(Path("vg-tlv"), origin_);
+  WriteFile(Path("vg-tsnap"), snapshot);
+  EXPECT_EQ(Run({"--compare", "vg/tlv", "vg/tsnap"}), kExitDiffers) << err_.str();
+  const uint64_t chunks = (origin_.size() + 65535) / 65536;
+  EXPECT_THAT(out_.str(), HasSubstr("Differs: 3 of " + std::to_string(chunks) +
+                                    " saved chunks (48 bytes) differ from the snapshot; the first "
+                                    "at origin offset 7."));
+  // Activated for the read (-K: skipped at activation), and deactivated again.
+  EXPECT_EQ(lvm_.changes, (std::vector<std::string>{"activate-k vg/tsnap [our lock, lvmlockd's]",
+                                                    "deactivate-k vg/tsnap [our lock, lvmlockd's]"}));
+  WriteFile(Path("vg-tsnap"), origin_);
+  EXPECT_EQ(Run({"--compare", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Same: the origin holds the snapshot's data in all"));
+}
+
+TEST_F(ThinRevertTest, VerifyReadsTheOriginAgainstTheSnapshotAfterTheReset) {
+  WriteFile(Path("vg-tlv"), origin_);
+  WriteFile(Path("vg-tsnap"), origin_);
+  EXPECT_EQ(Run({"-y", "--verify", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Verified: the origin reads as vg/tsnap in all " +
+                                    std::to_string(origin_.size()) + " bytes."));
+  // A reset whose origin does not read as the snapshot afterwards failed.
+  SetUp();
+  std::vector<std::byte> other = origin_;
+  other[4096] = std::byte{1};
+  WriteFile(Path("vg-tsnap"), other);
+  EXPECT_EQ(Run({"-y", "--verify", "vg/tlv", "vg/tsnap"}), kExitFailedWriting) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("verifying the reset: the origin differs from vg/tsnap in 1 "
+                                    "chunks, the first at offset 4096"));
 }
 
 TEST_F(ThinRevertTest, AnOpenOriginIsRefusedPointingAtTheBoot) {
