@@ -2,6 +2,9 @@
 // change the fake's view as LVM's would (thin-sets.md §1.5): the steps and
 // their order, each check refusing with no LVM change, a re-run from every
 // state a kill can leave, a merge LVM deferred, and a set mixing kinds.
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "lvmext/cli/tags.h"
@@ -280,6 +283,66 @@ TEST_F(ThinRevertTest, SchedulingTagsTheThinSnapshot) {
   EXPECT_EQ(Run({"--at-next-boot", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("vg/tlv will be reset to thin snapshot vg/tsnap"));
   EXPECT_EQ(Find("tsnap")->tags, std::string("keep,other,") + kTagNextBoot);
+}
+
+// The boot image scheduling checks: says what it was asked for.
+struct FakeImage final : BootImage {
+  std::optional<std::string> WhyNotReady(bool needs_thin) override {
+    asked_for_thin = needs_thin;
+    return needs_thin ? std::optional<std::string>("no thin_check in the image") : std::nullopt;
+  }
+  bool asked_for_thin = false;
+};
+
+TEST_F(ThinRevertTest, SchedulingWarnsWhenTheImageCannotActivateAThinPool) {
+  FakeImage image;
+  boot_image_ = &image;
+  EXPECT_EQ(Run({"--at-every-boot", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
+  EXPECT_TRUE(image.asked_for_thin);
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: WARNING: no thin_check in the image\n"));
+}
+
+// At boot (--boot): a thin snapshot scheduled for the next boot is reset,
+// its tag dropped with the copy's in the last step.
+TEST_F(ThinRevertTest, TheBootResetsAScheduledThinSnapshotOnce) {
+  std::ofstream(dir_.File("cmdline")) << "root=/dev/mapper/vg-tlv ro\n";
+  Find("tsnap")->tags = std::string("keep,") + kTagNextBoot;
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("lvm-revert: reset vg/tlv to thin snapshot vg/tsnap\n"));
+  EXPECT_EQ(lvm_.changes.back(), std::string("tags vg/tsnap -") + kTagThinCopy + " -" +
+                                     kTagNextBoot + kLock);
+  EXPECT_EQ(Find("tsnap")->tags, "keep");
+  EXPECT_EQ(Find("tsnap_lvmrevert"), nullptr);
+}
+
+TEST_F(ThinRevertTest, AnEveryBootScheduleStaysOnTheSnapshot) {
+  std::ofstream(dir_.File("cmdline")) << "root=/dev/mapper/vg-tlv ro\n";
+  Find("tsnap")->tags = kTagEveryBoot;
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(Find("tsnap")->tags, kTagEveryBoot);
+  EXPECT_EQ(lvm_.changes.size(), 4u);
+}
+
+// A boot stopped after the merge: the copy carries the schedule, stands for
+// the snapshot the merge took, and the next boot finishes the reset.
+TEST_F(ThinRevertTest, AResetStoppedAfterTheMergeIsListedAndFinishedAtBoot) {
+  Find("tsnap")->tags = std::string(kTagNextBoot);
+  lvm_.fail_changes_matching = "rename";
+  EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitFailedWriting);
+  lvm_.fail_changes_matching.clear();
+  ASSERT_EQ(Find("tsnap"), nullptr);
+  EXPECT_EQ(Run({"--list-scheduled", "--json"}), kExitDone) << err_.str();
+  const nlohmann::json j = nlohmann::json::parse(out_.str().substr(out_.str().find('{')));
+  ASSERT_EQ(j["scheduled_reverts"].size(), 1u);
+  EXPECT_EQ(j["scheduled_reverts"][0]["origin"], "vg/tlv");
+  EXPECT_EQ(j["scheduled_reverts"][0]["snapshot"], "vg/tsnap");
+  lvm_.changes.clear();
+  std::ofstream(dir_.File("cmdline")) << "root=/dev/mapper/vg-tlv ro\n";
+  EXPECT_EQ(Run({"--boot"}), kExitDone) << err_.str();
+  EXPECT_EQ(lvm_.changes, (std::vector<std::string>{
+                              std::string("rename vg/tsnap_lvmrevert tsnap") + kLock,
+                              std::string("tags vg/tsnap -") + kTagThinCopy + " -" + kTagNextBoot +
+                                  kLock}));
 }
 
 }  // namespace
