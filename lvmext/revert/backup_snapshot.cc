@@ -31,6 +31,15 @@ Report RunWithBackupSnapshot(const Options& options, Console& console, Environme
                  nullptr};
   Report planned = RunLvmRevertForm(plan_options, silent, env);
   if (!planned.status.ok()) return planned;
+  if (planned.kind == kKindThin) {
+    planned.status = Status::Refused(
+        planned.snapshot + " is a thin snapshot, which lvm-revert resets with LVM's merge: "
+        "--backup-snapshot works on old-style snapshots (to keep the origin's content, take a "
+        "thin snapshot of it first: lvcreate -s " + planned.origin + ")")
+                         .WithReason(RefusalReason::kThinSnapshot);
+    planned.result = Result::kReverted;
+    return planned;
+  }
   // The origin, as the plan found it (VG/SNAP alone names only the snapshot).
   StatusOr<LvRef> origin = ParseLvRef(planned.origin);
   if (!origin.ok()) return planned;

@@ -223,7 +223,9 @@ Status ThinSession::RunSteps() {
   const LvRecord* snap = now.Find(member_.snapshot().lv);
   const uint64_t snapshot_thin_id = snap != nullptr ? snap->thin_id : 0;
   for (;;) {
-    Status s = RunStep(step, now);
+    // Opened since the checks (LVM would defer the merge): stop before it.
+    Status s = step == ThinStep::kMerge ? CheckNotInUse() : Status::Ok();
+    if (s.ok()) s = RunStep(step, now);
     if (!s.ok()) return Failed(step, s);
     // Something changed: a re-run finishes, and nothing undoes it.
     report_.device_written = true;

@@ -123,6 +123,17 @@ TEST_F(ThinRevertTest, ReadOnlyAndActivatedSnapshotsAreCopiedSo) {
                                       kTagThinCopy + " -pr -k n" + kLock);
 }
 
+TEST_F(ThinRevertTest, WhatOnlyACopyDoesIsRefusedWithNoChange) {
+  ExpectRefusedNoChange({"-y", "--backup-snapshot", "undo", "vg/tlv", "vg/tsnap"},
+                        "vg/tsnap is a thin snapshot, which lvm-revert resets with LVM's merge: "
+                        "--backup-snapshot works on old-style snapshots (to keep the origin's "
+                        "content, take a thin snapshot of it first: lvcreate -s vg/tlv)");
+  ExpectRefusedNoChange({"-y", "--backup", dir_.File("b"), "vg/tlv", "vg/tsnap"},
+                        "--backup, --backup-snapshot, --remove-snapshot and --format dd work on "
+                        "old-style snapshots");
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("b")));
+}
+
 TEST_F(ThinRevertTest, DryRunPrintsTheStepsAndChangesNothing) {
   EXPECT_EQ(Run({"--dry-run", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("  lvconvert --merge vg/tsnap\n"));
@@ -251,6 +262,18 @@ TEST_F(ThinRevertTest, AFailedCopyChangedNothing) {
   EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitRefused) << err_.str();
   EXPECT_THAT(err_.str(), HasSubstr("stopped at its copy step"));
   EXPECT_THAT(err_.str(), HasSubstr("; nothing was changed"));
+}
+
+TEST_F(ThinRevertTest, AnOriginOpenedAfterTheChecksStopsBeforeTheMerge) {
+  lvm_.on_thin_step = [this](const std::string& entry) {
+    Apply(entry);
+    dm_.devices["vg-tlv"].info.open_count = 1;  // mounted meanwhile
+  };
+  EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitFailedWriting) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("stopped at its merge step: origin vg/tlv is open"));
+  EXPECT_THAT(err_.str(), HasSubstr("the origin is unchanged; run the same command again to "
+                                    "finish"));
+  EXPECT_EQ(lvm_.changes.size(), 1u);  // the copy only
 }
 
 TEST_F(ThinRevertTest, AMergeLvmDeferredIsNoSuccess) {
