@@ -11,11 +11,14 @@
 namespace lvmrevert::lvmext {
 namespace {
 
-class ScheduleAtBoot final : public LvmSession {
+// What scheduling makes of a mode that reverts now (`Session`): the checks
+// that go with the origin in use, and a tag instead of the revert.
+template <class Session>
+class Scheduling : public Session {
  public:
-  using LvmSession::LvmSession;
+  using Session::Session;
 
- private:
+ protected:
   std::string DryRunLine() const override { return "Dry run: nothing was scheduled."; }
 
   // A local VG may be this host's today and another's at boot; that the
@@ -24,67 +27,60 @@ class ScheduleAtBoot final : public LvmSession {
 
   Status CheckOtherReverts(const LvmView& view) override {
     Status s = LvmSession::CheckOtherReverts(view);
-    return s.ok() ? CheckNoOtherSchedule(view, member_.origin(), member_.snapshot()) : s;
+    return s.ok() ? CheckNoOtherSchedule(view, this->member_.origin(), this->member_.snapshot())
+                  : s;
   }
 
-  // Tags the snapshot, replacing any other schedule tag.
-  Status Act() override {
-    const LvRef& origin = member_.origin();
-    const LvRef& snapshot = member_.snapshot();
-    const bool every = options_.action == Action::kScheduleEveryBoot;
-    if (!options_.set_member) ReleaseForLvm();  // lvchange takes the VG lock itself
+  // Tags the snapshot, replacing any other schedule tag; `what` says what the
+  // boot will do to the origin ("reverted to VG/SNAP (...)").
+  Status TagAndSay(const std::string& what) {
+    const Options& options = this->options_;
+    const LvRef& origin = this->member_.origin();
+    const LvRef& snapshot = this->member_.snapshot();
+    const bool every = options.action == Action::kScheduleEveryBoot;
+    if (!options.set_member) this->ReleaseForLvm();  // lvchange takes the VG lock itself
     StatusOr<std::string> tag = TagForBoot(
-        *env_.lvm, options_, snapshot, *member_.snapshot_record(),
-        options_.set_member ? CallerLocking() : VgLocking::kLvmLocks);  // a set holds the lock
+        *this->env_.lvm, options, snapshot, *this->member_.snapshot_record(),
+        options.set_member ? this->CallerLocking() : VgLocking::kLvmLocks);  // a set holds it
     if (!tag.ok()) return tag.status();
-    report_.result = Result::kScheduled;
-    report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
-    const PlanTotals& t = plan_->totals();
-    Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
-        ", before the root filesystem is mounted, " + origin.full() + " will be " +
-        (every ? "reset" : "reverted") + " to " + snapshot.full() + " (" + MiB(t.bytes) +
-        " in " + std::to_string(t.runs) + " runs as of now; the snapshot stays). Tag " + *tag +
-        " on " + snapshot.full() + ".");
+    this->report_.result = Result::kScheduled;
+    this->report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
+    this->Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
+              ", before the root filesystem is mounted, " + origin.full() + " will be " + what +
+              ". Tag " + *tag + " on " + snapshot.full() + ".");
     // A set's member is cancelled with its set, which says how.
-    if (!options_.set_member) {
-      Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
+    if (!options.set_member) {
+      this->Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
     }
-    WarnIfImageNotReady(env_, false, [this](const std::string& w) { Warn(w); });
+    WarnIfImageNotReady(this->env_, this->member_.thin(),
+                        [this](const std::string& w) { this->Warn(w); });
     return Status::Ok();
   }
 };
 
-// A thin snapshot scheduled: tagged the same way; the boot resets it.
-class ThinScheduleAtBoot final : public ThinSession {
+class ScheduleAtBoot final : public Scheduling<LvmSession> {
  public:
-  using ThinSession::ThinSession;
+  using Scheduling::Scheduling;
 
  private:
-  std::string DryRunLine() const override { return "Dry run: nothing was scheduled."; }
-  Status CheckSharedVg(const VgIdentity& vg) override { return RefuseSharedVgAtBoot(vg); }
-  Status CheckOtherReverts(const LvmView& view) override {
-    Status s = LvmSession::CheckOtherReverts(view);
-    return s.ok() ? CheckNoOtherSchedule(view, member_.origin(), member_.snapshot()) : s;
-  }
-
   Status Act() override {
-    const LvRef& origin = member_.origin();
-    const LvRef& snapshot = member_.snapshot();
-    StatusOr<std::string> tag =
-        TagForBoot(*env_.lvm, options_, snapshot, *member_.snapshot_record(), CallerLocking());
-    if (!tag.ok()) return tag.status();
     const bool every = options_.action == Action::kScheduleEveryBoot;
-    report_.result = Result::kScheduled;
-    report_.scheduled = every ? kWhenEveryBoot : kWhenNextBoot;
-    Say(std::string("Scheduled: at ") + (every ? "every boot" : "the next boot") +
-        ", before the root filesystem is mounted, " + origin.full() +
-        " will be reset to thin snapshot " + snapshot.full() + " (the snapshot stays). Tag " +
-        *tag + " on " + snapshot.full() + ".");
-    if (!options_.set_member) {
-      Say("To cancel: lvm-revert --cancel " + origin.full() + " " + snapshot.full());
-    }
-    WarnIfImageNotReady(env_, true, [this](const std::string& w) { Warn(w); });
-    return Status::Ok();
+    const PlanTotals& t = plan_->totals();
+    return TagAndSay(std::string(every ? "reset" : "reverted") + " to " +
+                     member_.snapshot().full() + " (" + MiB(t.bytes) + " in " +
+                     std::to_string(t.runs) + " runs as of now; the snapshot stays)");
+  }
+};
+
+// A thin snapshot: the boot resets the origin to it (thin_revert.h).
+class ThinScheduleAtBoot final : public Scheduling<ThinSession> {
+ public:
+  using Scheduling::Scheduling;
+
+ private:
+  Status Act() override {
+    return TagAndSay("reset to thin snapshot " + member_.snapshot().full() +
+                     " (the snapshot stays)");
   }
 };
 

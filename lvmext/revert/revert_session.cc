@@ -201,16 +201,20 @@ Status RevertSession::CompareWithOrigin(const DeviceFile& cow, const DeviceFile&
   FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? &DataEngine() : nullptr);
   StatusOr<CompareResult> c = ComparePlan(*plan_, store_source, origin_source);
   if (!c.ok()) return c.status();
-  report_.compare = *c;
-  report_.result = Result::kCompared;
-  Say(c->differing_chunks == 0
-          ? "Same: the origin holds the snapshot's data in all " + std::to_string(c->chunks) +
-                " saved chunks."
-          : "Differs: " + std::to_string(c->differing_chunks) + " of " + std::to_string(c->chunks) +
-                " saved chunks (" + std::to_string(c->differing_bytes) +
-                " bytes) differ from the snapshot; the first at origin offset " +
-                std::to_string(*c->first_difference_bytes) + ".");
+  SayCompared(*c);
   return Status::Ok();
+}
+
+void RevertSession::SayCompared(const CompareResult& c) {
+  report_.compare = c;
+  report_.result = Result::kCompared;
+  Say(c.differing_chunks == 0
+          ? "Same: the origin holds the snapshot's data in all " + std::to_string(c.chunks) +
+                " saved chunks."
+          : "Differs: " + std::to_string(c.differing_chunks) + " of " + std::to_string(c.chunks) +
+                " saved chunks (" + std::to_string(c.differing_bytes) +
+                " bytes) differ from the snapshot; the first at origin offset " +
+                std::to_string(*c.first_difference_bytes) + ".");
 }
 
 Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& origin) {

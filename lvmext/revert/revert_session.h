@@ -72,6 +72,8 @@ class RevertSession {
   Status PrepareBackup();
   // --compare: the plan's chunks on the store against the origin.
   Status CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin);
+  // A comparison's result, in the report and said.
+  void SayCompared(const CompareResult& c);
   // "Reverted ORIGIN: wrote ..." and the result.
   void SayReverted(const std::string& origin_label);
   // An empty plan: says so; the run needs no prompt and writes nothing.

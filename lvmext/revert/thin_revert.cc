@@ -320,16 +320,7 @@ Status ThinSession::Failed(ThinStep step, const Status& s) {
 Status ThinSession::CompareWithSnapshot() {
   StatusOr<CompareResult> c = CompareOriginAndSnapshot();
   if (!c.ok()) return c.status();
-  report_.compare = *c;
-  report_.result = Result::kCompared;
-  Say(c->differing_chunks == 0
-          ? "Same: the origin holds the snapshot's data in all " + std::to_string(c->chunks) +
-                " saved chunks."
-          : "Differs: " + std::to_string(c->differing_chunks) + " of " +
-                std::to_string(c->chunks) + " saved chunks (" +
-                std::to_string(c->differing_bytes) +
-                " bytes) differ from the snapshot; the first at origin offset " +
-                std::to_string(*c->first_difference_bytes) + ".");
+  SayCompared(*c);
   return Status::Ok();
 }
 
