@@ -83,7 +83,10 @@ Status ThinSession::Prepare() {
   s = CheckLvmView(report);
   if (!s.ok()) return s;
   const ThinStep first = member_.thin_step();
-  if (s.ok() && options_.compare && member_.snapshot_record() == nullptr) {
+  // Half-way, the copy carries the snapshot's tags: a schedule set or
+  // dropped now would be undone by the rename.
+  if (s.ok() && ((options_.compare && member_.snapshot_record() == nullptr) ||
+                 (options_.schedules() && first != ThinStep::kCopy))) {
     s = Status::Refused("a reset of " + member_.origin().full() + " to " +
                         member_.snapshot().full() + " stopped half-way; finish it first: "
                         "lvm-revert " + member_.origin().full() + " " +

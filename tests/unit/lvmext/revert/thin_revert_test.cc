@@ -317,6 +317,23 @@ struct FakeImage final : BootImage {
   bool asked_for_thin = false;
 };
 
+// Half-way, the copy carries the snapshot's tags: scheduling or cancelling
+// now would be undone by the rename.
+TEST_F(ThinRevertTest, NoScheduleIsSetOrCancelledHalfWay) {
+  Find("tsnap")->tags = kTagEveryBoot;
+  lvm_.fail_changes_matching = "merge";
+  EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitFailedWriting);
+  lvm_.fail_changes_matching.clear();
+  lvm_.changes.clear();
+  const std::string half_way = "a reset of vg/tlv to vg/tsnap stopped half-way; finish it first: "
+                               "lvm-revert vg/tlv vg/tsnap";
+  ExpectRefusedNoChange({"--at-next-boot", "vg/tlv", "vg/tsnap"}, half_way);
+  ExpectRefusedNoChange({"--cancel", "vg/tlv", "vg/tsnap"}, half_way);
+  EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
+  EXPECT_EQ(Run({"--cancel", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
+  EXPECT_EQ(Find("tsnap")->tags, "");
+}
+
 TEST_F(ThinRevertTest, SchedulingWarnsWhenTheImageCannotActivateAThinPool) {
   FakeImage image;
   boot_image_ = &image;
