@@ -118,9 +118,15 @@ std::unique_ptr<LvmSession> MakeThinScheduleAtBoot(const Options& options, Conso
 }
 
 Report RunScheduleAtBoot(const Options& options, Console& console, Environment& env) {
-  Report report = ScheduleAtBoot(options, console, env).Run();
-  if (report.status.reason() != RefusalReason::kThinSnapshot) return report;
-  return ThinScheduleAtBoot(options, console, env).Run();
+  ScheduleAtBoot pair(options, console, env);
+  Status s = pair.Start();
+  if (s.reason() == RefusalReason::kThinSnapshot) {
+    ThinScheduleAtBoot thin(options, console, env);
+    pair.HandOverTo(thin);
+    return thin.Run();
+  }
+  if (s.ok()) s = pair.Continue();
+  return pair.Finish(s);
 }
 
 Status RefuseSharedVgAtBoot(const VgIdentity& vg) {

@@ -71,13 +71,17 @@ std::unique_ptr<LvmSession> MakeLvmRevert(const Options& options, Console& conso
 
 Report RunLvmRevertForm(const Options& options, Console& console, Environment& env) {
   if (options.restores()) return RunLvmRestore(options, console, env);
-  Report report = LvmRevert(options, console, env).Run();
+  LvmRevert pair(options, console, env);
+  Status s = pair.Start();
   // A thin snapshot is reset, unless an option only a copy can serve was given.
-  if (report.status.reason() != RefusalReason::kThinSnapshot || options.remove_snapshot ||
-      !options.backup_path.empty() || options.format == OutputFormat::kDd) {
-    return report;
+  if (s.reason() == RefusalReason::kThinSnapshot && !options.remove_snapshot &&
+      options.backup_path.empty() && options.format != OutputFormat::kDd) {
+    ThinSession thin(options, console, env);
+    pair.HandOverTo(thin);
+    return thin.Run();
   }
-  return RunThinRevert(options, console, env);
+  if (s.ok()) s = pair.Continue();
+  return pair.Finish(s);
 }
 
 }  // namespace lvmrevert::lvmext

@@ -159,6 +159,14 @@ StatusOr<VgLock> LvmSession::Lock(const std::string& locking_dir) {
 // lvmconfig and lvs at once, and redo both in order only when the
 // configuration says otherwise.
 Status LvmSession::LockAndReadView(std::string* report) {
+  if (handed_over_) {
+    lock_ = std::move(handed_over_->lock);
+    config_ = handed_over_->config;
+    config_read_ = true;
+    *report = std::move(handed_over_->view_json);
+    handed_over_.reset();
+    return Status::Ok();
+  }
   if (options_.set_member) return ReadViewLockedBySet(report);
   const std::string guess = env_.lvm->default_locking_dir();
   StatusOr<VgLock> lock = Lock(guess);
@@ -214,7 +222,12 @@ Status LvmSession::ExplainUnreadableVg(const Status& s) {
   return owned.ok() ? s : owned;
 }
 
+void LvmSession::HandOverTo(LvmSession& next) {
+  next.handed_over_.emplace(HandedOver{std::move(lock_), config_, view_json_});
+}
+
 Status LvmSession::CheckLvmView(const std::string& report) {
+  view_json_ = report;
   StatusOr<LvmView> view = LvmView::Parse(report);
   if (!view.ok()) return view.status();
   view_ = std::move(view).value();

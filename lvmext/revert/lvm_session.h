@@ -30,6 +30,11 @@ class LvmSession : public RevertSession {
     shared_view_.emplace(config, vg_report);
   }
 
+  // This pair is thin (Start refused with RefusalReason::kThinSnapshot):
+  // `next`, its thin session, takes the lock it holds and what it read
+  // under it, instead of reading all again.
+  void HandOverTo(LvmSession& next);
+
   // What a dry run of this mode says at its end.
   virtual std::string DryRunLine() const { return "Dry run: nothing was written."; }
 
@@ -97,6 +102,13 @@ class LvmSession : public RevertSession {
   LvmConfig config_;
   bool config_read_ = false;
   std::optional<std::pair<LvmConfig, StatusOr<std::string>>> shared_view_;
+  std::string view_json_;  // LVM's report, as read under the lock
+  struct HandedOver {
+    VgLock lock;
+    LvmConfig config;
+    std::string view_json;
+  };
+  std::optional<HandedOver> handed_over_;
   VgLock lock_;
   LvmView view_;
   std::optional<VgIdentity> vg_;

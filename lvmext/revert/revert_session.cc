@@ -60,7 +60,8 @@ Report RevertSession::Finish(Status s) {
   // An unfinished backup is never left to pass for one (its header says so
   // too, for a kill that skips this).
   backup_file_.reset();
-  report_.device_written = copy_stats_.writes > 0;
+  // (A thin member's LVM commands said so themselves.)
+  report_.device_written = report_.device_written || copy_stats_.writes > 0;
   if (options_.backup_snapshot_created && report_.device_written) {
     report_.backup_snapshot = options_.vg() + "/" + options_.backup_snapshot;
   }

@@ -318,7 +318,6 @@ Status ThinSession::Failed(ThinStep step, const Status& s) {
                             "command again to finish");
 }
 
-
 // --compare: the whole origin against the whole snapshot.
 Status ThinSession::CompareWithSnapshot() {
   StatusOr<CompareResult> c = CompareOriginAndSnapshot();
@@ -356,15 +355,9 @@ StatusOr<CompareResult> ThinSession::CompareOriginAndSnapshot() {
   return CompareWhole(a, b, length, kCompareChunkBytes);
 }
 
-
-
 std::unique_ptr<LvmSession> MakeThinRevert(const Options& options, Console& console,
                                            Environment& env) {
   return std::make_unique<ThinSession>(options, console, env);
-}
-
-Report RunThinRevert(const Options& options, Console& console, Environment& env) {
-  return ThinSession(options, console, env).Run();
 }
 
 }  // namespace lvmrevert::lvmext

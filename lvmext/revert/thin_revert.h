@@ -51,11 +51,9 @@ class ThinSession : public LvmSession {
   StatusOr<CompareResult> CompareOriginAndSnapshot();
 };
 
+// A set's thin member (set_revert.h). A pair that turns out thin hands its
+// session over (LvmSession::HandOverTo).
 std::unique_ptr<LvmSession> MakeThinRevert(const Options& options, Console& console,
                                            Environment& env);
-
-// An old-style member's run that found a thin snapshot
-// (RefusalReason::kThinSnapshot) is run again as a thin one.
-Report RunThinRevert(const Options& options, Console& console, Environment& env);
 
 }  // namespace lvmrevert::lvmext

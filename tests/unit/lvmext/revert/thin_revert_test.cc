@@ -93,6 +93,10 @@ const std::vector<std::string> kAllSteps = {
 TEST_F(ThinRevertTest, ResetRunsTheFourStepsAndKeepsTheSnapshot) {
   EXPECT_EQ(Run({"-y", "vg/tlv", "vg/tsnap"}), kExitDone) << err_.str();
   EXPECT_EQ(lvm_.changes, kAllSteps);
+  // LVM read once before the steps (the old-style session that found the
+  // snapshot thin handed over what it read), then after each of the first three.
+  EXPECT_EQ(lvm_.configs, 1);
+  EXPECT_EQ(lvm_.reports, 4);
   EXPECT_THAT(out_.str(), HasSubstr("Thin reset of vg/tlv to vg/tsnap (thin pool vg/pool), in 4 "
                                     "LVM steps:\n  lvcreate -s -n tsnap_lvmrevert --addtag "
                                     "lvm_revert_thin_copy --addtag keep --addtag other -ky "
