@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Refusals of the LVM form that depend on the state of the LVs (invalid
-# snapshot, inactive origin, merge pending, thin snapshot): exit 4, a
+# snapshot, inactive origin, merge pending, what only a copy does asked of a
+# thin snapshot; thin resets: lvm-revert-thin.sh): exit 4, a
 # "lvm-revert: " error naming the reason, the origin byte-identical afterwards
 # and no device left suspended. Names, command line, open and mounted
 # devices: lvm-revert-refusals.sh.
@@ -90,9 +91,12 @@ if modprobe dm-thin-pool 2>/tmp/statevg-modprobe.err &&
     lvchange -q -ay -K "$VG/tsnap"
     vm_fill "/dev/$VG/thin" 8 1 1
     vm_log "thin: lvs $(lvs --noheadings -o lv_name,lv_attr,origin,segtype,lv_role "$VG/thin" "$VG/tsnap" | tr -s ' ' | tr '\n' ';')"
-    t_refused "thin snapshot" "/dev/$VG/thin" -y "$VG/thin" "$VG/tsnap"
-    t_grep "thin snapshot: says thin" "is a thin snapshot" "$REV_ERR"
-    t_grep "thin snapshot: suggests lvconvert --merge" "lvconvert --merge" "$REV_ERR"
+    # A thin snapshot is reset by LVM's merge (lvm-revert-thin.sh); what only
+    # a copy from a -cow store can do is refused for it.
+    t_refused "thin snapshot, --remove-snapshot" "/dev/$VG/thin" -y --remove-snapshot "$VG/thin" "$VG/tsnap"
+    t_grep "thin snapshot: says why" \
+        "is a thin snapshot, which lvm-revert resets with LVM's merge: --backup, --backup-snapshot, --remove-snapshot and --format dd work on old-style snapshots" "$REV_ERR"
+    t_eq "thin snapshot: still there" "$(lvs --noheadings -o origin "$VG/tsnap" | tr -d ' ')" thin
 else
     t_ok "thin snapshot # SKIP no thin pool in the guest: $(cat /tmp/statevg-modprobe.err /tmp/statevg-pool.err 2>/dev/null | head -3)"
 fi
