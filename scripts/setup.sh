@@ -16,6 +16,7 @@ build_packages=(
 test_packages=(
   # fixtures, fuzzing, filesystems, loop devices, a terminal for the progress line
   clang libclang-rt-14-dev e2fsprogs util-linux python3 tmux
+  ccache  # the build without liburing reuses the first build's compiles
   # the real-LVM suite runs Debian's kernel in a qemu guest
   qemu-system-x86 linux-image-amd64 busybox-static lvm2 cpio kmod
   lvm2-lockd sanlock  # shared VGs under lvmlockd (sanlock without its watchdog)
