@@ -107,13 +107,14 @@ Report RunCancel(const Options& options, Console& console, Environment& env) {
     report.status = Status::Refused(report.snapshot + " is not a snapshot of " + report.origin);
     return report;
   }
-  StatusOr<std::string> copy = ThinCopyName(snap->name);
-  if (snap->is_thin_snapshot() &&
-      (snap->has_tag(kTagThinCopy) || (copy.ok() && view->Find(*copy) != nullptr))) {
-    report.status = Status::Refused("a reset of " + report.origin + " to " + report.snapshot +
-                                    " stopped half-way; finish it first: lvm-revert " +
-                                    report.origin + " " + report.snapshot);
-    return report;
+  if (snap->is_thin_snapshot()) {
+    // Half-way, the copy carries the snapshot's tags: the rename would undo this.
+    const LvRef origin{options.snapshot_lv->vg, snap->origin};
+    StatusOr<ThinStep> step = NextThinStep(*view, origin, *options.snapshot_lv);
+    if (step.ok() && *step != ThinStep::kCopy) {
+      report.status = ResetStoppedHalfWay(origin, *options.snapshot_lv);
+      return report;
+    }
   }
   if (snap->has_tag(kTagIncomplete)) {
     report.status =

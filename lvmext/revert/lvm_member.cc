@@ -78,10 +78,10 @@ Status LvmMember::CheckNothingSuspended() const {
   return Status::Ok();
 }
 
-Status LvmMember::OfferBoot(const Status& s) const {
+Status OfferBoot(const Status& s, const LvRef& origin, const LvRef& snapshot) {
   if (s.ok() || s.code() != StatusCode::kRefused) return s;
   return Status::Refused(s.message() + "; or revert it at the next boot, before it is mounted: "
-                         "lvm-revert --at-next-boot " + origin_.full() + " " + snapshot_.full())
+                         "lvm-revert --at-next-boot " + origin.full() + " " + snapshot.full())
       .WithReason(s.reason());  // the boot's retry of a briefly open device goes by it
 }
 
@@ -89,14 +89,15 @@ Status LvmMember::CheckNotInUse(safety::SystemView& view, const WarnFn& warn) co
   const bool reads_snapshot = source_ == SourceKind::kSnapshotStore;
   Status s = CheckNothingSuspended();
   if (s.ok()) {
-    s = OfferBoot(safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev));
+    s = OfferBoot(safety::CheckNotMountedOrSwap(view, "origin", origin_path_, topo_.origin.dev),
+                  origin_, snapshot_);
   }
   if (s.ok() && reads_snapshot) {
     s = safety::CheckNotMountedOrSwap(view, "snapshot", snapshot_path_, topo_.snapshot.dev);
   }
   if (s.ok()) {
     s = CheckOpenCounts(topo_, origin_, snapshot_, !reads_snapshot);
-    if (!s.ok() && topo_.origin.open_count != 0) s = OfferBoot(s);
+    if (!s.ok() && topo_.origin.open_count != 0) s = OfferBoot(s, origin_, snapshot_);
   }
   if (s.ok()) s = safety::CheckNoHolders(view, "origin", origin_.full(), topo_.origin.dev);
   if (!reads_snapshot || !s.ok()) return s;

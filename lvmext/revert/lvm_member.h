@@ -89,9 +89,6 @@ class LvmMember {
         backup_path_(std::move(backup_path)) {}
   Status OpenBackupFile(Environment& env);
   Status ResolveThin(const LvmView& view);
-  // An origin in use (the root, say) can still be reverted before it is
-  // mounted: say how.
-  Status OfferBoot(const Status& s) const;
 
   SourceKind source_;
   bool thin_ = false;
@@ -108,6 +105,10 @@ class LvmMember {
   DeviceFile snapshot_file_;
   DeviceFile source_file_;
 };
+
+// An origin in use (the root, say) can still be reverted before it is
+// mounted: the refusal `s`, with how.
+Status OfferBoot(const Status& s, const LvRef& origin, const LvRef& snapshot);
 
 // Opens the device node `path` of `node`: a block device must be that very
 // device, by number, from the check to the open.

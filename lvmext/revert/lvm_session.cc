@@ -109,13 +109,17 @@ Status LvmSession::LoadMemberPlan() {
 }
 
 Status LvmSession::Execute() {
-  if (options_.compare) return CompareWithOrigin(member_.source_file(), member_.origin_file());
+  if (options_.compare) return CompareMember();
   if (options_.dry_run) {
     report_.result = Result::kDryRun;
     if (!options_.set_member) Say(DryRunLine());  // a set says it once
     return Status::Ok();
   }
   return Act();
+}
+
+Status LvmSession::CompareMember() {
+  return CompareWithOrigin(member_.source_file(), member_.origin_file());
 }
 
 void LvmSession::ReleaseForLvm() {

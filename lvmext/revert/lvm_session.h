@@ -42,6 +42,8 @@ class LvmSession : public RevertSession {
 
   // After --compare and the dry run are dealt with: what the mode does.
   virtual Status Act() = 0;
+  // --compare: the member's saved chunks against its origin.
+  virtual Status CompareMember();
   // The refusals about other reverts of the same origin, from LVM's view.
   virtual Status CheckOtherReverts(const LvmView& view);
   // A shared VG (lvmlockd): may this mode use it? By default, when this

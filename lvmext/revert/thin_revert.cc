@@ -85,12 +85,9 @@ Status ThinSession::Prepare() {
   const ThinStep first = member_.thin_step();
   // Half-way, the copy carries the snapshot's tags: a schedule set or
   // dropped now would be undone by the rename.
-  if (s.ok() && ((options_.compare && member_.snapshot_record() == nullptr) ||
-                 (options_.schedules() && first != ThinStep::kCopy))) {
-    s = Status::Refused("a reset of " + member_.origin().full() + " to " +
-                        member_.snapshot().full() + " stopped half-way; finish it first: "
-                        "lvm-revert " + member_.origin().full() + " " +
-                        member_.snapshot().full());
+  if ((options_.compare && member_.snapshot_record() == nullptr) ||
+      (options_.schedules() && first != ThinStep::kCopy)) {
+    s = ResetStoppedHalfWay(member_.origin(), member_.snapshot());
   }
   // After the merge only names and tags are left to change.
   if (s.ok() && first <= ThinStep::kMerge && !options_.compare) s = CheckSiblings();
@@ -100,16 +97,6 @@ Status ThinSession::Prepare() {
   if (!s.ok()) return s;
   if (!options_.compare) PrintSteps(first);
   return Status::Ok();
-}
-
-Status ThinSession::Execute() {
-  if (options_.compare) return CompareWithSnapshot();
-  if (options_.dry_run) {
-    report_.result = Result::kDryRun;
-    if (!options_.set_member) Say(DryRunLine());
-    return Status::Ok();
-  }
-  return Act();
 }
 
 Status ThinSession::Act() {
@@ -150,13 +137,8 @@ Status ThinSession::CheckSiblings() {
 // LVM merges at once only when neither the origin nor the snapshot is
 // open; else it defers the merge to the next activation and exits 0.
 Status ThinSession::CheckNotInUse() {
-  Status s = CheckLvNotInUse("origin", member_.origin());
-  if (!s.ok() && s.code() == StatusCode::kRefused) {
-    return Status::Refused(s.message() + "; or revert it at the next boot, before it is "
-                           "mounted: lvm-revert --at-next-boot " + member_.origin().full() +
-                           " " + member_.snapshot().full())
-        .WithReason(s.reason());
-  }
+  Status s = OfferBoot(CheckLvNotInUse("origin", member_.origin()), member_.origin(),
+                       member_.snapshot());
   if (s.ok() && member_.snapshot_record() != nullptr) {
     s = CheckLvNotInUse("snapshot", member_.snapshot());
   }
@@ -318,8 +300,7 @@ Status ThinSession::Failed(ThinStep step, const Status& s) {
                             "command again to finish");
 }
 
-// --compare: the whole origin against the whole snapshot.
-Status ThinSession::CompareWithSnapshot() {
+Status ThinSession::CompareMember() {
   StatusOr<CompareResult> c = CompareOriginAndSnapshot();
   if (!c.ok()) return c.status();
   SayCompared(*c);

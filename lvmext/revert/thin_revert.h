@@ -30,8 +30,9 @@ class ThinSession : public LvmSession {
 
  private:
   Status Prepare() override;
-  Status Execute() override;
   Status Cleanup(Status status) override { return status; }
+  // The whole origin against the whole snapshot (it keeps no list of chunks).
+  Status CompareMember() override;
 
   // The siblings LVM's merge unlinks (lvm2 #193), refused unless allowed.
   Status CheckSiblings();
@@ -46,7 +47,6 @@ class ThinSession : public LvmSession {
   Status RunStep(ThinStep step, const LvmView& now);
   Status CheckMerged(const LvmView& now, const StatusOr<ThinStep>& next, uint64_t snapshot_thin_id);
   Status Failed(ThinStep step, const Status& s);
-  Status CompareWithSnapshot();
   Status VerifyReset();
   StatusOr<CompareResult> CompareOriginAndSnapshot();
 };

@@ -91,6 +91,12 @@ bool IsThinMember(const LvmView& view, const LvRef& snapshot) {
   return IsOurCopy(copy) && copy->is_thin_snapshot();
 }
 
+Status ResetStoppedHalfWay(const LvRef& origin, const LvRef& snapshot) {
+  return Status::Refused("a reset of " + origin.full() + " to " + snapshot.full() +
+                         " stopped half-way; finish it first: lvm-revert " + origin.full() + " " +
+                         snapshot.full());
+}
+
 StatusOr<LvRef> ThinOrigin(const LvmView& view, const LvRef& snapshot) {
   const LvRecord* snap = view.Find(snapshot.lv);
   if (snap == nullptr) {

@@ -44,6 +44,10 @@ StatusOr<ThinStep> NextThinStep(const LvmView& view, const LvRef& origin, const 
 // is part-way through (only its copy left, or the copy under its name).
 bool IsThinMember(const LvmView& view, const LvRef& snapshot);
 
+// The refusal of what a reset that stopped half-way must not meet (a
+// schedule set or cancelled, a comparison): finish it first.
+Status ResetStoppedHalfWay(const LvRef& origin, const LvRef& snapshot);
+
 // VG/SNAP alone: the origin of the thin snapshot, in any state of a reset.
 StatusOr<LvRef> ThinOrigin(const LvmView& view, const LvRef& snapshot);
 
