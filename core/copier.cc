@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/aligned_buffer.h"
+#include "core/phase_clock.h"
 #include "core/transfer.h"
 
 namespace lvmrevert {
@@ -84,6 +85,7 @@ class Copier {
       for (const IoCompletion& c : completions) Complete(c);
     }
 
+    InPhase flushing(Phase::kFlushing);
     if (error_.ok()) {
       s = engine_.Flush(origin_fd_);
       if (!s.ok()) Fail(s.WithPrefix("flushing the origin"));

@@ -1,8 +1,10 @@
 #include "lvmext/command.h"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 
+#include "core/phase_clock.h"
 #include "core/quoting.h"
 #include "lvmext/revert/backup_snapshot.h"
 #include "lvmext/boot/boot_run.h"
@@ -112,7 +114,14 @@ int RunLvmRevert(int argc, const char* const* argv, Console& console, Environmen
   }
   if (report.status.ok()) {
     InterruptGuard interrupts;
+    const auto started = std::chrono::steady_clock::now();
+    ProcessPhaseClock() = PhaseClock();  // this run's time only (tests run many)
     report = Dispatch(options, console, env);
+    if (options.verbosity > 0) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      console.err << "lvm-revert: note: time: " << DescribePhases(ProcessPhaseClock(), took.count())
+                  << "\n";
+    }
   }
   Outcome outcome = DecideOutcome(report);
   if (!outcome.error.empty()) PrintError(console, outcome.error);

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/phase_clock.h"
 #include "lvmext/system/private_dir.h"
 
 #include "lvmext/lvm/lvm_view.h"
@@ -81,6 +82,18 @@ std::vector<std::string> ParseStringArray(const std::string& value) {
 
 const std::vector<std::string> kSystemIdCommand = {"lvm", "systemid"};
 
+// The wait for an LVM command is what -v reports as "LVM tools". (A command
+// started earlier runs on while we wait for another: it is charged once.)
+StatusOr<Output> RunLvm(const std::vector<std::string>& argv) {
+  InPhase waiting(Phase::kLvmTools);
+  return Run(argv);
+}
+
+StatusOr<Output> FinishLvm(Running& r) {
+  InPhase waiting(Phase::kLvmTools);
+  return Finish(r);
+}
+
 }  // namespace
 
 LvmConfig ParseLvmConfig(const std::string& text) {
@@ -130,7 +143,7 @@ static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
     // Without an lvm.conf (a dracut initrd, a bare rescue system) lvmconfig
     // cannot print the full configuration (exit 5, "Cannot clone NULL
     // config node"); LVM itself then runs on its built-in defaults.
-    StatusOr<Output> defaults = Run(LvmconfigCommand("default"));
+    StatusOr<Output> defaults = RunLvm(LvmconfigCommand("default"));
     if (defaults.ok() && defaults->exit_code == 0) return ParseLvmConfig(defaults->out);
     return Status::IOError("lvmconfig failed (exit " + std::to_string(r->exit_code) +
                            "): " + FirstLine(r->err));
@@ -139,13 +152,13 @@ static StatusOr<LvmConfig> LvmconfigResult(StatusOr<Output> r) {
 }
 
 StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
-  return LvsResult(vg, Run(LvsCommand({vg})));
+  return LvsResult(vg, RunLvm(LvsCommand({vg})));
 }
 
 StatusOr<std::string> ProcessLvmTools::ReportVgWhileSuspended(const std::string& vg) {
   std::vector<std::string> argv = LvsCommand({vg});
   argv.insert(argv.begin() + 2, {"--config", kSkipSuspended});
-  return LvsResult(vg, Run(argv));
+  return LvsResult(vg, RunLvm(argv));
 }
 
 // `lvm systemid` prints "  system ID: hosta" (empty after the colon when the
@@ -163,9 +176,9 @@ static StatusOr<LvmConfig> WithSystemId(StatusOr<LvmConfig> config, StatusOr<Out
 
 StatusOr<LvmConfig> ProcessLvmTools::ReadConfig() {
   StatusOr<Running> systemid = Start(kSystemIdCommand);
-  StatusOr<LvmConfig> config = LvmconfigResult(Run(LvmconfigCommand("full")));
+  StatusOr<LvmConfig> config = LvmconfigResult(RunLvm(LvmconfigCommand("full")));
   return WithSystemId(std::move(config),
-                      systemid.ok() ? Finish(*systemid) : StatusOr<Output>(systemid.status()));
+                      systemid.ok() ? FinishLvm(*systemid) : StatusOr<Output>(systemid.status()));
 }
 
 static ConfigAndReport Both(const StatusOr<LvmConfig>& config, const StatusOr<std::string>& report) {
@@ -208,15 +221,15 @@ ConfigAndReport ProcessLvmTools::ReadConfigAndReportVg(const std::string& vg) {
   StatusOr<Running> lvs = Start(LvsCommand({vg}));
   StatusOr<Running> systemid = Start(kSystemIdCommand);
   StatusOr<LvmConfig> config =
-      LvmconfigResult(lvmconfig.ok() ? Finish(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
+      LvmconfigResult(lvmconfig.ok() ? FinishLvm(*lvmconfig) : StatusOr<Output>(lvmconfig.status()));
   config = WithSystemId(std::move(config),
-                        systemid.ok() ? Finish(*systemid) : StatusOr<Output>(systemid.status()));
-  return Both(config, LvsResult(vg, lvs.ok() ? Finish(*lvs) : StatusOr<Output>(lvs.status())));
+                        systemid.ok() ? FinishLvm(*systemid) : StatusOr<Output>(systemid.status()));
+  return Both(config, LvsResult(vg, lvs.ok() ? FinishLvm(*lvs) : StatusOr<Output>(lvs.status())));
 }
 
 // Runs an LVM command that changes something; its failure names it.
 static Status RunChange(const std::vector<std::string>& argv, const std::string& what) {
-  StatusOr<Output> r = Run(argv);
+  StatusOr<Output> r = RunLvm(argv);
   if (!r.ok()) return r.status();
   if (r->exit_code != 0) {
     return Status::IOError(what + " failed (exit " + std::to_string(r->exit_code) +
@@ -232,7 +245,7 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
 // lvs of every VG (`selection` narrows it): `what` names it in messages.
 static StatusOr<TaggedReport> ReportEveryVg(std::initializer_list<std::string> selection,
                                             const std::string& what) {
-  StatusOr<Output> r = Run(LvsCommand(selection));
+  StatusOr<Output> r = RunLvm(LvsCommand(selection));
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
   const std::string failed = what + " failed (exit " + std::to_string(r->exit_code) + ")";
@@ -321,7 +334,7 @@ Status ProcessLvmTools::ActivateSkipped(const LvRef& lv, bool active, VgLocking 
 // lvmlockctl prints "Cannot connect to lvmlockd." on stdout and exits with
 // 255 when the daemon is down (daemons/lvmlockd/lvmlockctl.c).
 LockdState ProcessLvmTools::ReadLockdState() {
-  StatusOr<Output> r = Run({"lvmlockctl", "--info", "--dump"});
+  StatusOr<Output> r = RunLvm({"lvmlockctl", "--info", "--dump"});
   if (!r.ok()) return LockdState{false, "lvmlockctl: " + r.status().message(), {}};
   if (r->exit_code != 0) {
     const std::string said = FirstLine(r->out + "\n" + r->err);
@@ -336,7 +349,7 @@ Status ProcessLvmTools::SetActive(const LvRef& lv, bool active) {
 }
 
 StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
-  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--noheadings", "--units", "b",
+  StatusOr<Output> r = RunLvm({"lvm", "vgs", "--readonly", "--noheadings", "--units", "b",
                             "--nosuffix", "--separator", " ", "-o", "vg_free,vg_extent_size", vg});
   if (!r.ok()) return r.status();
   VgSpace space;
@@ -349,7 +362,7 @@ StatusOr<VgSpace> ProcessLvmTools::FreeSpace(const std::string& vg) {
 }
 
 StatusOr<VgIdentity> ProcessLvmTools::ReportVgIdentity(const std::string& vg) {
-  StatusOr<Output> r = Run({"lvm", "vgs", "--readonly", "--foreign", "--shared", "--noheadings",
+  StatusOr<Output> r = RunLvm({"lvm", "vgs", "--readonly", "--foreign", "--shared", "--noheadings",
                             "--separator", "|", "-o", "vg_attr,vg_systemid,vg_lock_type", vg});
   if (!r.ok()) return r.status();
   std::vector<std::string> fields;

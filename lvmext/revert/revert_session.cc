@@ -4,6 +4,7 @@
 
 #include "core/backup_store.h"
 #include "core/file_chunk_source.h"
+#include "core/phase_clock.h"
 #include "core/quoting.h"
 #include "core/transfer.h"
 #include "lvmext/revert/backup_file.h"
@@ -82,7 +83,10 @@ StatusOr<ExceptionStore> RevertSession::ReadStore(const DeviceFile& cow, uint64_
 }
 
 Status RevertSession::LoadPlan(const DeviceFile& cow, uint64_t origin_bytes) {
-  StatusOr<ExceptionStore> store = ReadStore(cow, origin_bytes);
+  StatusOr<ExceptionStore> store = [&] {
+    InPhase reading(Phase::kReadingStore);
+    return ReadStore(cow, origin_bytes);
+  }();
   if (!store.ok()) return store.status();
   const store::Geometry geometry = store->geometry();
   report_.chunk_size_bytes = geometry.chunk_size_bytes();
@@ -91,6 +95,7 @@ Status RevertSession::LoadPlan(const DeviceFile& cow, uint64_t origin_bytes) {
   // allocate (header and areas included), of the whole chunks the store holds.
   report_.used_chunks = geometry.NthDataChunk(store->exceptions.size());
   report_.total_chunks = store->store_chunks;
+  InPhase planning(Phase::kPlanning);
   StatusOr<Plan> plan =
       Plan::Build(std::move(store->exceptions), geometry.chunk_size_bytes(), origin_bytes);
   if (!plan.ok()) return plan.status().WithPrefix("snapshot store " + QuotedName(cow.path));
@@ -167,6 +172,7 @@ Status RevertSession::PrepareBackup() {
 
 Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
   if (!backup_file_) return Status::Ok();
+  InPhase backing_up(Phase::kBackingUp);
   CopyOptions options;
   options.on_progress = [](uint64_t) { MaybeDebugPause("backing-up"); };
   options.check_continue = StopIfInterrupted;
@@ -180,6 +186,7 @@ Status RevertSession::WriteBackupFirst(const DeviceFile& origin) {
 
 Status RevertSession::VerifyCopy(const DeviceFile& cow, const DeviceFile& origin,
                                  const WriteLog& log) {
+  InPhase verifying(Phase::kVerifying);
   FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
                                 origin.direct ? &DataEngine() : nullptr);
   FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? &DataEngine() : nullptr);
@@ -197,6 +204,7 @@ Status RevertSession::VerifyCopy(const DeviceFile& cow, const DeviceFile& origin
 }
 
 Status RevertSession::CompareWithOrigin(const DeviceFile& cow, const DeviceFile& origin) {
+  InPhase verifying(Phase::kVerifying);
   FileChunkSource origin_source(origin.fd.get(), origin.size_bytes,
                                 origin.direct ? &DataEngine() : nullptr);
   FileChunkSource store_source(cow.fd.get(), cow.size_bytes, cow.direct ? &DataEngine() : nullptr);
@@ -257,7 +265,10 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     };
   }
   copy_started_ = true;
-  Status s = CopyPlan(*plan_, DataEngine(), cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
+  Status s = [&] {
+    InPhase copying(Phase::kCopying);
+    return CopyPlan(*plan_, DataEngine(), cow.fd.get(), origin.fd.get(), copy_options, &copy_stats_);
+  }();
   report_.bytes_written = copy_stats_.bytes_written;
   if (own_progress) own_progress->Finish(copy_stats_.bytes_written);
   if (s.ok() && options_.verify) s = VerifyCopy(cow, origin, written);

@@ -9,6 +9,7 @@
 #include "lvmext/revert/confirm.h"
 #include "lvmext/revert/lvm_member.h"
 #include "core/file_chunk_source.h"
+#include "core/phase_clock.h"
 #include "lvmext/revert/thin_steps.h"
 #include "lvmext/system/interrupt.h"
 #include "safety/device_checks.h"
@@ -326,6 +327,7 @@ Status ThinSession::VerifyReset() {
 // Both LVs read whole, each activated for the read when it was not
 // (a thin snapshot is usually skipped at activation) and deactivated again.
 StatusOr<CompareResult> ThinSession::CompareOriginAndSnapshot() {
+  InPhase verifying(Phase::kVerifying);
   Activated origin(env_, member_.origin());
   Activated snapshot(env_, member_.snapshot());
   if (!origin.status.ok()) return origin.status;

@@ -70,10 +70,10 @@ dataset() {
   fi
 }
 
-# data_bytes NAME: bytes a revert writes (from the plan).
+# data_bytes NAME: bytes a revert writes (the JSON report's "bytes").
 data_bytes() {
   "$bin" --dry-run --json --cow "$dir/$1/cow.img" --origin "$dir/$1/origin.img" |
-    grep -o '"runs":[0-9]*,"bytes":[0-9]*' | sed 's/.*"bytes"://'
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["bytes"])'
 }
 
 # The device is a shared virtual disk whose speed drifts over minutes, so the

@@ -446,6 +446,21 @@ TEST_F(CliTest, EachEngineRevertsByteExact) {
   EXPECT_THAT(out_.str(), HasSubstr("\"io_engine\":\""));
 }
 
+// Where the time went, for anyone to see on their own machine; the figures
+// themselves are timings, so only the form is checked.
+TEST_F(CliTest, VerboseSaysWhereTheTimeWent) {
+  EXPECT_EQ(Run(Paths({"-y", "-v", "--verify"})), kExitDone);
+  EXPECT_THAT(err_.str(),
+              ::testing::ContainsRegex(
+                  "lvm-revert: note: time: LVM tools [0-9]+\\.[0-9]{3} s, reading the store "
+                  "[0-9.]+ s, planning [0-9.]+ s, backing up [0-9.]+ s, copying [0-9.]+ s, "
+                  "flushing [0-9.]+ s, verifying [0-9.]+ s, other [0-9.]+ s, in all [0-9.]+ s\n"));
+  ExpectOriginReverted();
+  WriteFile(origin_path_, origin_);
+  EXPECT_EQ(Run(Paths({"-y"})), kExitDone);
+  EXPECT_THAT(err_.str(), ::testing::Not(HasSubstr("time:")));
+}
+
 TEST_F(CliTest, AutoFallsBackToPsyncAndSaysSoWithVerbose) {
   uring_unavailable_ = true;
   EXPECT_EQ(Run(Paths({"-y", "-v"})), kExitDone);
