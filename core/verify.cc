@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
+#include <optional>
 #include <string>
 
 #include "core/aligned_buffer.h"
+#include "core/digest.h"
 #include "core/transfer.h"
 
 namespace lvmrevert {
 namespace {
 
-// Reads are grouped up to this many bytes at a time.
-constexpr uint64_t kBatchBytes = 32 << 20;
+// Reads back are grouped up to this many bytes at a time (two batches
+// are in memory: one read, one digested).
+constexpr uint64_t kBatchBytes = 16 << 20;
 
 bool Aligned(uint64_t offset, uint64_t length) {
   return offset % kDirectIoAlignment == 0 && length % kDirectIoAlignment == 0;
@@ -36,30 +40,6 @@ size_t FirstDifference(std::span<const std::byte> a, std::span<const std::byte> 
 }
 
 }  // namespace
-
-uint64_t Digest(std::span<const std::byte> data) {
-  // xxHash64's round on four independent lanes (so the CPU overlaps them):
-  // several GB/s, which keeps --verify's cost in the I/O.
-  constexpr uint64_t kP1 = 0x9e3779b185ebca87ull, kP2 = 0xc2b2ae3d27d4eb4full;
-  const auto round = [](uint64_t acc, uint64_t w) {
-    acc += w * kP2;
-    acc = (acc << 31) | (acc >> 33);
-    return acc * kP1;
-  };
-  uint64_t lane[4] = {kP1 + kP2, kP2, 0, 0 - kP1};
-  size_t i = 0;
-  for (; i + 32 <= data.size(); i += 32) {
-    uint64_t w[4];
-    std::memcpy(w, data.data() + i, 32);
-    for (int k = 0; k < 4; ++k) lane[k] = round(lane[k], w[k]);
-  }
-  uint64_t h = data.size();
-  for (const uint64_t l : lane) h = round(h ^ round(0, l), 0x27d4eb2f165667c5ull);
-  for (; i < data.size(); ++i) h = (h ^ static_cast<uint64_t>(data[i])) * kP1;
-  h ^= h >> 33;
-  h *= kP2;
-  return h ^ (h >> 29);
-}
 
 void WriteLog::Record(uint64_t origin_offset_bytes, std::span<const std::byte> data) {
   ranges_.push_back({origin_offset_bytes, static_cast<uint32_t>(data.size()), Digest(data)});
@@ -89,46 +69,80 @@ Status ReadExpected(const Plan& plan, ChunkSource& store, uint64_t origin_offset
   return Status::Ok();
 }
 
+namespace {
+
+// One batch of ranges read back together, back to back in one buffer.
+struct ReadBackBatch {
+  size_t first = 0, last = 0;  // ranges [first, last) of the log
+  std::vector<uint64_t> at;    // each range's place in the buffer, aligned
+  AlignedBuffer buffer;
+  std::span<const std::byte> Got(const WriteLog::Range& r, size_t i) {
+    return buffer.span().subspan(at[i - first], r.length_bytes);
+  }
+};
+
+// The first range of the batch whose digest differs, or `last`.
+size_t FirstDamaged(const std::vector<WriteLog::Range>& ranges, ReadBackBatch& batch) {
+  for (size_t i = batch.first; i < batch.last; ++i) {
+    if (Digest(batch.Got(ranges[i], i)) != ranges[i].digest) return i;
+  }
+  return batch.last;
+}
+
+}  // namespace
+
 StatusOr<VerifyResult> VerifyWritten(const WriteLog& log, ChunkSource& origin, const Plan& plan,
                                      ChunkSource& store) {
   VerifyResult result;
   const auto& ranges = log.ranges();
-  AlignedBuffer buffer;
-  for (size_t first = 0; first < ranges.size();) {
-    // A batch of ranges, back to back in one buffer, each at an aligned place.
-    size_t last = first;
+  // While the other core digests one batch, the next is read: the digest
+  // is then no longer added to the read-back's time.
+  ReadBackBatch batches[2];
+  std::future<size_t> digesting;
+  ReadBackBatch* digested = nullptr;
+  // Waits for the batch being digested; false (and the result) on damage.
+  const auto settle = [&]() -> std::optional<StatusOr<VerifyResult>> {
+    if (!digesting.valid()) return std::nullopt;
+    const size_t damaged = digesting.get();
+    for (size_t i = digested->first; i < damaged; ++i) result.verified_bytes += ranges[i].length_bytes;
+    if (damaged == digested->last) return std::nullopt;
+    const WriteLog::Range& r = ranges[damaged];
+    const auto got = digested->Got(r, damaged);
+    std::vector<std::byte> expected(r.length_bytes);
+    Status s = ReadExpected(plan, store, r.offset_bytes, expected);
+    if (!s.ok()) return StatusOr<VerifyResult>(s.WithPrefix("reading the snapshot's bytes for a mismatch"));
+    const size_t k = FirstDifference(got, expected);
+    result.verified_bytes += k;
+    result.first_mismatch_bytes = r.offset_bytes + std::min<size_t>(k, got.size() - 1);
+    return StatusOr<VerifyResult>(result);
+  };
+  for (size_t first = 0, n = 0; first < ranges.size(); ++n) {
+    ReadBackBatch& batch = batches[n % 2];
+    batch.first = first;
+    batch.at.clear();
     uint64_t bytes = 0;
-    std::vector<uint64_t> at;
+    size_t last = first;
     while (last < ranges.size() && (last == first || bytes + ranges[last].length_bytes <= kBatchBytes)) {
-      at.push_back(bytes);
+      batch.at.push_back(bytes);
       bytes += (ranges[last].length_bytes + kDirectIoAlignment - 1) / kDirectIoAlignment *
                kDirectIoAlignment;
       ++last;
     }
-    if (buffer.size() < bytes) buffer = AlignedBuffer(bytes);
+    batch.last = last;
+    if (batch.buffer.size() < bytes) batch.buffer = AlignedBuffer(bytes);
     std::vector<ReadRequest> requests;
     for (size_t i = first; i < last; ++i) {
       requests.push_back({ranges[i].offset_bytes,
-                          buffer.span().subspan(at[i - first], ranges[i].length_bytes)});
+                          batch.buffer.span().subspan(batch.at[i - first], ranges[i].length_bytes)});
     }
     Status s = ReadAll(origin, requests);
+    if (auto done = settle()) return std::move(*done);
     if (!s.ok()) return s.WithPrefix("reading the origin back");
-    for (size_t i = first; i < last; ++i) {
-      const auto got = buffer.span().subspan(at[i - first], ranges[i].length_bytes);
-      if (Digest(got) == ranges[i].digest) {
-        result.verified_bytes += ranges[i].length_bytes;
-        continue;
-      }
-      std::vector<std::byte> expected(ranges[i].length_bytes);
-      s = ReadExpected(plan, store, ranges[i].offset_bytes, expected);
-      if (!s.ok()) return s.WithPrefix("reading the snapshot's bytes for a mismatch");
-      const size_t k = FirstDifference(got, expected);
-      result.verified_bytes += k;
-      result.first_mismatch_bytes = ranges[i].offset_bytes + std::min<size_t>(k, got.size() - 1);
-      return result;
-    }
+    digested = &batch;
+    digesting = std::async(std::launch::async, [&ranges, &batch] { return FirstDamaged(ranges, batch); });
     first = last;
   }
+  if (auto done = settle()) return std::move(*done);
   return result;
 }
 

@@ -33,9 +33,6 @@ class WriteLog {
   std::vector<Range> ranges_;
 };
 
-// A fast 64-bit digest (not cryptographic: it finds damage, not attacks).
-uint64_t Digest(std::span<const std::byte> data);
-
 // The snapshot's bytes for an origin range of `plan` (every chunk in it must
 // be one the store saved).
 Status ReadExpected(const Plan& plan, ChunkSource& store, uint64_t origin_offset_bytes,

@@ -171,12 +171,40 @@ TEST_F(VerifyTest, ReadBackFindsTheFirstByteThatDidNotStick) {
   EXPECT_EQ(v->first_mismatch_bytes, 2 * kChunk + 4000);
 }
 
-TEST(DigestTest, DiffersForOneBitAndForLength) {
-  std::vector<std::byte> a(4096, std::byte{7});
-  std::vector<std::byte> b = a;
-  b[4095] ^= std::byte{1};
-  EXPECT_NE(Digest(a), Digest(b));
-  EXPECT_NE(Digest(std::span(a).first(100)), Digest(std::span(a).first(101)));
+}  // namespace
+}  // namespace lvmrevert
+
+namespace lvmrevert {
+namespace {
+
+// More than two read-back batches (16 MiB each): the damage is found in the
+// third, while the next batch is read, and counts only what came before it.
+TEST(VerifyBatchesTest, DamageInALaterBatchIsFoundAtItsByte) {
+  constexpr uint64_t kPiece = 1 << 20;
+  constexpr uint64_t kPieces = 40;
+  const std::vector<std::byte> written = PatternImage(5, kPieces * kPiece, kPiece);
+  ExceptionList list;
+  for (uint64_t i = 0; i < kPieces; ++i) list.push_back({i, i});  // the "store" is the image
+  StatusOr<Plan> plan = Plan::Build(std::move(list), kPiece, written.size());
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  WriteLog log;
+  for (uint64_t i = 0; i < kPieces; ++i) log.Record(i * kPiece, std::span(written).subspan(i * kPiece, kPiece));
+  MemoryChunkSource store(written);
+  MemoryChunkSource good(written);
+  StatusOr<VerifyResult> v = VerifyWritten(log, good, *plan, store);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->verified_bytes, kPieces * kPiece);
+  EXPECT_FALSE(v->first_mismatch_bytes);
+
+  std::vector<std::byte> bad = written;
+  const uint64_t damaged_at = 35 * kPiece + 12345;
+  bad[damaged_at] ^= std::byte{0x10};
+  bad[38 * kPiece] ^= std::byte{0x10};  // later damage is not the one named
+  MemoryChunkSource damaged(bad);
+  v = VerifyWritten(log, damaged, *plan, store);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->first_mismatch_bytes, damaged_at);
+  EXPECT_EQ(v->verified_bytes, damaged_at);
 }
 
 }  // namespace
