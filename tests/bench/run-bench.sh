@@ -21,7 +21,8 @@
 #   fio same pattern  the copy limit job, but the writes random at the pattern's write size (the
 #                     chunk, or the run for runs patterns): the device's limit for this shape
 #   fio randwrite 4k  fio --rw=randwrite --bs=4k --iodepth=32 --direct=1 (4 KiB patterns)
-# Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
+# After each pattern's rounds, one -v run each of lvm-revert, --verify and
+# --backup gives the time per phase. Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
 # million exceptions, and (unless --no-vm) lvconvert --merge against
 # lvm-revert on identical snapshots in one VM boot.
 set -euo pipefail
@@ -51,7 +52,9 @@ mkstore=$build/tests/lvm-revert-mkstore
 buffered=$build/tests/buffered-revert
 mkdir -p "$dir"
 results=$dir/results.tsv
+phases=$dir/phases.txt
 : >"$results"
+: >"$phases"
 
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 cached_kib() { awk '/^Cached:/ { print $2 }' /proc/meminfo; }
@@ -192,6 +195,22 @@ bench_pattern() {
     done
   done
   for m in "${methods[@]}"; do record "$name" "$m"; done
+  phases_once "$name" "lvm-revert"
+  phases_once "$name" "--verify" --verify
+  phases_once "$name" "--backup" --backup "$d/backup.img"
+  rm -f "$d/backup.img"
+}
+
+# phases_once NAME METHOD ARGS...: one more run, untimed by the table, whose
+# -v line says where lvm-revert's own time went.
+phases_once() {
+  local name=$1 method=$2 d=$dir/$1
+  shift 2
+  cp "$d/origin.img" "$d/work.img"
+  rm -f "$d/backup.img"
+  drop_caches
+  printf '%-13s %-9s %s\n' "$name" "$method" "$("$bin" -y -v "$@" --cow "$d/cow.img" \
+    --origin "$d/work.img" 2>&1 >/dev/null | sed -n 's/^lvm-revert: note: time: //p')" >>"$phases"
 }
 
 if [[ $quick == 1 ]]; then
@@ -265,6 +284,9 @@ awk -F'\t' '
 echo "\"vs ours\" is that method's time divided by lvm-revert's (best by best, median by median):"
 echo "above 1 means lvm-revert is faster. Methods are interleaved round by round (the disk's speed drifts);"
 echo "fio rows are fio's own runtime; the others are wall time of the whole command (start-up, checks, flush)."
+echo
+echo "Where lvm-revert's time went (-v, one more run of each after the rounds):"
+cat "$phases"
 echo
 echo "planner: 1,000,000 exceptions read, validated and planned (--dry-run): ${meta_user}s user + ${meta_sys}s sys CPU, ${meta_wall}s wall, peak RSS ${meta_rss} KiB"
 [[ -z $vm_line ]] || echo "$vm_line"
