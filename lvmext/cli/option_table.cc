@@ -42,7 +42,7 @@ const std::vector<OptionSpec> kOptions = {
     {.id = kYes, .names = "-y,--yes", .field = &G::yes, .help = "Do not ask for confirmation"},
     {.id = kVerbose, .names = "-v,--verbose", .field = &G::verbose,
      .help = "Say more: the I/O engine and queue depth, O_DIRECT on each side, device numbers, "
-             "the lock file",
+             "the lock file, and where the time went",
      .modes = kCheckedModes | kBootMode},
     {.id = kQuiet, .names = "-q,--quiet", .field = &G::quiet,
      .help = "Print only errors and the requested output", .modes = kCheckedModes | kListMode},
