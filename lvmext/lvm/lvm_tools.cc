@@ -21,14 +21,14 @@ constexpr const char* kSkipSuspended = "devices/ignore_suspended_devices=1";
 
 // lvs's report of kLvsFields (LvmView), for the LVs that `selection` (a VG,
 // or --select and its expression) names.
-std::vector<std::string> LvsCommand(std::initializer_list<std::string> selection) {
+std::vector<std::string> LvsCommand(const std::vector<std::string>& selection) {
   // --foreign, --shared: another host's VG and a shared one are reported
   // too (lvs skips or refuses them otherwise), so that lvm-revert can decide
   // on them in its own words (vg_access.h, shared_vg.h) instead of lvs's.
   std::vector<std::string> argv = {"lvm", "lvs", "--readonly", "--foreign", "--shared",
                                    "--reportformat", "json", "--units", "b", "--nosuffix", "-a",
                                    "-o", kLvsFields};
-  argv.insert(argv.end(), selection);
+  argv.insert(argv.end(), selection.begin(), selection.end());
   return argv;
 }
 
@@ -155,6 +155,19 @@ StatusOr<std::string> ProcessLvmTools::ReportVg(const std::string& vg) {
   return LvsResult(vg, RunLvm(LvsCommand({vg})));
 }
 
+StatusOr<std::string> LvmTools::ReportVgs(const std::vector<std::string>&) {
+  return Status::Refused("a report of several volume groups at once is not available");
+}
+
+StatusOr<std::string> ProcessLvmTools::ReportVgs(const std::vector<std::string>& vgs) {
+  StatusOr<Output> r = RunLvm(LvsCommand(vgs));
+  if (!r.ok()) return r.status();
+  if (r->exit_code != 0) {
+    return Status::IOError("lvs failed (exit " + std::to_string(r->exit_code) + "): " + FirstLine(r->err));
+  }
+  return r->out;
+}
+
 StatusOr<std::string> ProcessLvmTools::ReportVgWhileSuspended(const std::string& vg) {
   std::vector<std::string> argv = LvsCommand({vg});
   argv.insert(argv.begin() + 2, {"--config", kSkipSuspended});
@@ -245,7 +258,7 @@ Status ProcessLvmTools::RemoveLv(const LvRef& lv) {
 // lvs of every VG (`selection` narrows it): `what` names it in messages.
 static StatusOr<TaggedReport> ReportEveryVg(std::initializer_list<std::string> selection,
                                             const std::string& what) {
-  StatusOr<Output> r = RunLvm(LvsCommand(selection));
+  StatusOr<Output> r = RunLvm(LvsCommand(std::vector<std::string>(selection)));
   if (!r.ok()) return r.status();
   if (r->exit_code == 0) return TaggedReport{r->out, {}};
   const std::string failed = what + " failed (exit " + std::to_string(r->exit_code) + ")";

@@ -61,6 +61,10 @@ class LvmTools {
   virtual StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) {
     return ReportVg(vg);
   }
+  // One report of several VGs (a set's), in one command. Any failure, a
+  // VG missing or unreadable, fails it all: the caller then reads each VG
+  // alone, for each its own answer. By default: not available.
+  virtual StatusOr<std::string> ReportVgs(const std::vector<std::string>& vgs);
   virtual StatusOr<LvmConfig> ReadConfig() = 0;
   // Both, concurrently where the tools allow; by default one after the other.
   virtual ConfigAndReport ReadConfigAndReportVg(const std::string& vg);
@@ -106,6 +110,7 @@ class ProcessLvmTools final : public LvmTools {
  public:
   StatusOr<std::string> ReportVg(const std::string& vg) override;
   StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) override;
+  StatusOr<std::string> ReportVgs(const std::vector<std::string>& vgs) override;
   StatusOr<LvmConfig> ReadConfig() override;
   // Two processes at once: each LVM command starts slowly (it scans devices).
   ConfigAndReport ReadConfigAndReportVg(const std::string& vg) override;

@@ -67,8 +67,10 @@ bool LvRecord::has_tag(const std::string& tag) const {
   return false;
 }
 
-StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
-  Json doc;
+namespace {
+
+// The report's documents of LVs: {"report": [{"lv": [...]}, ...]}.
+StatusOr<std::vector<const Json*>> LvDocuments(const std::string& lvs_json, Json& doc) {
   try {
     doc = Json::parse(lvs_json, [](int depth, Json::parse_event_t, Json&) {
       if (depth > kMaxDepth) throw TooDeep{};
@@ -84,37 +86,66 @@ StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
   if (report == doc.end() || !report->is_array()) {
     return Status::Corruption("reading lvs output: no \"report\" array");
   }
-  LvmView view;
+  std::vector<const Json*> lvs;
   for (const Json& part : *report) {
     if (!part.is_object()) continue;
-    const auto lvs = part.find("lv");
-    if (lvs == part.end() || !lvs->is_array()) continue;
-    for (const Json& lv : *lvs) {
-      LvRecord r;
-      r.vg_name = StringAt(lv, "vg_name");
-      r.vg_uuid = StringAt(lv, "vg_uuid");
-      r.vg_lock_type = StringAt(lv, "vg_lock_type");
-      r.vg_systemid = StringAt(lv, "vg_systemid");
-      r.vg_attr = StringAt(lv, "vg_attr");
-      r.vg_seqno = ToNumber(StringAt(lv, "vg_seqno"));
-      r.name = StringAt(lv, "lv_name");
-      r.uuid = StringAt(lv, "lv_uuid");
-      r.attr = StringAt(lv, "lv_attr");
-      r.origin = StringAt(lv, "origin");
-      r.segtype = StringAt(lv, "segtype");
-      r.merging = IsSet(StringAt(lv, "lv_merging"));
-      r.chunk_size_bytes = ToNumber(StringAt(lv, "chunk_size"));
-      r.size_bytes = ToNumber(StringAt(lv, "lv_size"));
-      r.tags = SplitTags(StringAt(lv, "lv_tags"));
-      r.pool = StringAt(lv, "pool_lv");
-      r.metadata_size_bytes = ToNumber(StringAt(lv, "lv_metadata_size"));
-      r.thin_id = ToNumber(StringAt(lv, "thin_id"));
-      // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
-      if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {
-        r.name = r.name.substr(1, r.name.size() - 2);
-      }
-      view.lvs_.push_back(std::move(r));
+    const auto list = part.find("lv");
+    if (list == part.end() || !list->is_array()) continue;
+    for (const Json& lv : *list) lvs.push_back(&lv);
+  }
+  return lvs;
+}
+
+}  // namespace
+
+StatusOr<std::map<std::string, std::string>> ReportsByVg(const std::string& lvs_json) {
+  Json doc;
+  StatusOr<std::vector<const Json*>> lvs = LvDocuments(lvs_json, doc);
+  if (!lvs.ok()) return lvs.status();
+  std::map<std::string, Json> by_vg;
+  for (const Json* lv : *lvs) {
+    Json& list = by_vg[StringAt(*lv, "vg_name")];
+    if (list.is_null()) list = Json::array();
+    list.push_back(*lv);
+  }
+  std::map<std::string, std::string> reports;
+  for (auto& [vg, list] : by_vg) {
+    reports[vg] = Json{{"report", Json::array({Json{{"lv", std::move(list)}}})}}.dump();
+  }
+  return reports;
+}
+
+StatusOr<LvmView> LvmView::Parse(const std::string& lvs_json) {
+  Json doc;
+  StatusOr<std::vector<const Json*>> lvs = LvDocuments(lvs_json, doc);
+  if (!lvs.ok()) return lvs.status();
+  LvmView view;
+  for (const Json* each : *lvs) {
+    const Json& lv = *each;
+    LvRecord r;
+    r.vg_name = StringAt(lv, "vg_name");
+    r.vg_uuid = StringAt(lv, "vg_uuid");
+    r.vg_lock_type = StringAt(lv, "vg_lock_type");
+    r.vg_systemid = StringAt(lv, "vg_systemid");
+    r.vg_attr = StringAt(lv, "vg_attr");
+    r.vg_seqno = ToNumber(StringAt(lv, "vg_seqno"));
+    r.name = StringAt(lv, "lv_name");
+    r.uuid = StringAt(lv, "lv_uuid");
+    r.attr = StringAt(lv, "lv_attr");
+    r.origin = StringAt(lv, "origin");
+    r.segtype = StringAt(lv, "segtype");
+    r.merging = IsSet(StringAt(lv, "lv_merging"));
+    r.chunk_size_bytes = ToNumber(StringAt(lv, "chunk_size"));
+    r.size_bytes = ToNumber(StringAt(lv, "lv_size"));
+    r.tags = SplitTags(StringAt(lv, "lv_tags"));
+    r.pool = StringAt(lv, "pool_lv");
+    r.metadata_size_bytes = ToNumber(StringAt(lv, "lv_metadata_size"));
+    r.thin_id = ToNumber(StringAt(lv, "thin_id"));
+    // Hidden LVs are listed in brackets ("[snapshot0]"); keep the bare name.
+    if (r.name.size() > 2 && r.name.front() == '[' && r.name.back() == ']') {
+      r.name = r.name.substr(1, r.name.size() - 2);
     }
+    view.lvs_.push_back(std::move(r));
   }
   return view;
 }

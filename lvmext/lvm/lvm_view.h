@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -73,5 +74,9 @@ class LvmView {
  private:
   std::vector<LvRecord> lvs_;
 };
+
+// One lvs report of several VGs as one report per VG, each in lvs's own
+// shape (what Parse reads), the LVs in the order lvs gave them.
+StatusOr<std::map<std::string, std::string>> ReportsByVg(const std::string& lvs_json);
 
 }  // namespace lvmrevert::lvmext

@@ -1,5 +1,6 @@
 #include "lvmext/revert/set_revert.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -43,7 +44,14 @@ std::vector<std::string> VgsNamed(const SetSpec& set) {
 StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
   std::vector<LvRecord> lvs;
   if (set.kind == SetSpec::Kind::kSnapshots) {
-    for (const std::string& vg : VgsNamed(set)) {
+    const std::vector<std::string> vgs = VgsNamed(set);
+    // One lvs for them all; if it fails, each alone (see ReadUnderLocks).
+    if (vgs.size() > 1) {
+      StatusOr<std::string> all = lvm.ReportVgs(vgs);
+      if (all.ok() && Parsed(*all, lvs).ok()) return lvs;
+      lvs.clear();
+    }
+    for (const std::string& vg : vgs) {
       StatusOr<std::string> report = lvm.ReportVg(vg);
       // A member in a missing VG is named as missing by ResolveSet.
       if (report.status().code() == StatusCode::kNotFound) continue;
@@ -156,7 +164,7 @@ class SetRun {
     return LockAndRead(LockOrder(found));
   }
 
-  // `vgs`, in LVM's order: each locked, then read under its lock (a VG that
+  // `vgs`, in LVM's order: all locked, then read under the locks (a VG that
   // cannot be read is left to the members it holds, which say why).
   Status LockAndRead(const std::vector<std::string>& vgs) {
     const LockMode mode = writes() || options_.schedules() ? LockMode::kExclusive : LockMode::kShared;
@@ -169,11 +177,30 @@ class SetRun {
       });
       if (!lock.ok()) return lock.status();
       locks_.push_back(std::move(lock).value());
-      // Under the lock: what every member in this VG reads (one that cannot
-      // be read is refused by its members, in their words).
-      vg_reports_.emplace(vg, env_.lvm->ReportVg(vg));
     }
+    ReadUnderLocks(vgs);
     return Status::Ok();
+  }
+
+  // What every member in each VG reads: one lvs for all the VGs, since each
+  // LVM command costs its start-up and its scan. When that fails, each VG is
+  // read alone, so that a VG that cannot be read is refused by its members
+  // in their own words.
+  void ReadUnderLocks(const std::vector<std::string>& vgs) {
+    if (vgs.size() > 1) {
+      StatusOr<std::string> all = env_.lvm->ReportVgs(vgs);
+      StatusOr<std::map<std::string, std::string>> by_vg =
+          all.ok() ? ReportsByVg(*all) : StatusOr<std::map<std::string, std::string>>(all.status());
+      const auto has_every_vg = [&vgs](const std::map<std::string, std::string>& reports) {
+        return std::all_of(vgs.begin(), vgs.end(),
+                           [&reports](const std::string& vg) { return reports.count(vg) != 0; });
+      };
+      if (by_vg.ok() && has_every_vg(*by_vg)) {
+        for (const std::string& vg : vgs) vg_reports_.emplace(vg, by_vg->at(vg));
+        return;
+      }
+    }
+    for (const std::string& vg : vgs) vg_reports_.emplace(vg, env_.lvm->ReportVg(vg));
   }
 
   // Every member checked before any is written; every refusal named.

@@ -90,6 +90,15 @@ class FakeLvmTools final : public lvmext::LvmTools {
     if (!fail_report_vg.ok()) return fail_report_vg;
     return lvs_json;
   }
+  // ReportVgs answers with lvs_json (every VG's LVs), or fails so.
+  Status fail_report_vgs;
+  int reports_of_several_vgs = 0;
+  StatusOr<std::string> ReportVgs(const std::vector<std::string>&) override {
+    ++reports;
+    ++reports_of_several_vgs;
+    if (!fail_report_vgs.ok()) return fail_report_vgs;
+    return lvs_json;
+  }
   // Reports asked for while one of our snapshots is suspended.
   int reports_while_suspended = 0;
   StatusOr<std::string> ReportVgWhileSuspended(const std::string& vg) override {

@@ -34,6 +34,7 @@ struct LvSpec {
   std::string tags = "";  // lv_tags, comma-separated
   std::string pool = "";  // pool_lv of a thin LV
   std::string thin_id = "";
+  std::string vg = "vg";
 };
 
 // What lvs --foreign --shared reports of the VG itself.
@@ -48,7 +49,7 @@ inline std::string LvsJson(const std::vector<LvSpec>& lvs, const VgSpec& vg = {}
   std::string out = "  {\n      \"report\": [\n          {\n              \"lv\": [\n";
   for (size_t i = 0; i < lvs.size(); ++i) {
     const LvSpec& lv = lvs[i];
-    out += std::string("                  {\"vg_name\":\"vg\", \"vg_uuid\":\"") + kVgUuid +
+    out += "                  {\"vg_name\":\"" + lv.vg + "\", \"vg_uuid\":\"" + kVgUuid +
            "\", \"vg_lock_type\":\"" + vg.lock_type + "\", \"vg_systemid\":\"" + vg.systemid +
            "\", \"vg_attr\":\"" + vg.attr + "\", \"vg_seqno\":\"" + std::to_string(vg.seqno) +
            "\", \"lv_name\":\"" + lv.name + "\", \"lv_uuid\":\"" +

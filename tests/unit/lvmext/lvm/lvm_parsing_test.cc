@@ -120,6 +120,29 @@ constexpr const char* kRealLvs = R"(  {
   }
 )";
 
+// A set's one lvs of several VGs, as each VG's own report.
+TEST(LvmViewTest, SplitsAReportOfSeveralVgsByVg) {
+  const std::string two_vgs = R"({"report": [{"lv": [
+      {"vg_name":"vg1", "lv_name":"a", "lv_attr":"owi-a-s---"},
+      {"vg_name":"vg2", "lv_name":"b", "lv_attr":"-wi-a-----"},
+      {"vg_name":"vg1", "lv_name":"a_snap", "lv_attr":"swi-a-s---", "origin":"a"}]}]})";
+  StatusOr<std::map<std::string, std::string>> by_vg = ReportsByVg(two_vgs);
+  ASSERT_TRUE(by_vg.ok()) << by_vg.status().message();
+  ASSERT_EQ(by_vg->size(), 2u);
+  StatusOr<LvmView> vg1 = LvmView::Parse(by_vg->at("vg1"));
+  ASSERT_TRUE(vg1.ok());
+  ASSERT_EQ(vg1->lvs().size(), 2u);
+  EXPECT_EQ(vg1->lvs()[0].name, "a");
+  EXPECT_EQ(vg1->lvs()[1].name, "a_snap");
+  EXPECT_EQ(vg1->SnapshotsOf("a").size(), 1u);
+  StatusOr<LvmView> vg2 = LvmView::Parse(by_vg->at("vg2"));
+  ASSERT_TRUE(vg2.ok());
+  ASSERT_EQ(vg2->lvs().size(), 1u);
+  EXPECT_EQ(vg2->lvs()[0].vg_name, "vg2");
+  EXPECT_EQ(ReportsByVg("{\"report\": 1}").status().message(),
+            "reading lvs output: no \"report\" array");
+}
+
 TEST(LvmViewTest, ParsesTheReadonlyReport) {
   auto view = LvmView::Parse(kRealLvs);
   ASSERT_TRUE(view.ok()) << view.status().message();

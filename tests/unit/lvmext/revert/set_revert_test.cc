@@ -40,6 +40,48 @@ TEST_F(SetRevertTest, TwoSnapshotsAreRevertedAsOneEachSuspendedOnlyWhileItIsCopi
   EXPECT_NE(::stat((config_dir_ + "/V_vg").c_str(), &st), 0) << "lock file left behind";
 }
 
+// The second pair in its own VG, "vg2": its LVs, devices and images.
+class TwoVgsSetTest : public TwoPairsTest {
+ protected:
+  void SetUp() override {
+    TwoPairsTest::SetUp();
+    lvs_[2].vg = lvs_[3].vg = "vg2";
+    for (const std::string name : {"lv2", "lv2-real", "snap2", "snap2-cow"}) {
+      FakeDmDevice device = dm_.devices.at("vg-" + name);
+      dm_.devices.erase("vg-" + name);
+      device.info.name = "vg2-" + name;
+      dm_.devices["vg2-" + name] = device;
+      if (name != "lv2-real") WriteFile(Path("vg2-" + name), ReadFile(Path("vg-" + name)));
+    }
+  }
+};
+
+TEST_F(TwoVgsSetTest, ASetAcrossTwoVgsReadsThemInOneLvs) {
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg2/snap2"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg2-lv2")), expected2_);
+  EXPECT_EQ(lvm_.reports_of_several_vgs, 1);
+  EXPECT_EQ(lvm_.reports, 1);  // and no VG read alone
+  EXPECT_EQ(lvm_.configs, 1);
+  EXPECT_THAT(lvm_.changes,
+              ElementsAre("tags vg/snap +lvm_revert_incomplete [our lock]",
+                          "tags vg/snap -lvm_revert_incomplete [our lock]",
+                          "tags vg2/snap2 +lvm_revert_incomplete [our lock]",
+                          "tags vg2/snap2 -lvm_revert_incomplete [our lock]"));
+}
+
+// When the one lvs fails (a VG missing or unreadable), each VG is read
+// alone, so that each member gets its own VG's answer.
+TEST_F(TwoVgsSetTest, WhenTheOneLvsFailsEachVgIsReadAlone) {
+  lvm_.fail_report_vgs = Status::IOError("lvs failed (exit 5): Volume group \"vg2\" not found");
+  const int reports_before = lvm_.reports;
+  EXPECT_EQ(Run({"-y", "vg/snap", "vg2/snap2"}), kExitDone) << err_.str();
+  EXPECT_EQ(ReadFile(Path("vg-lv")), expected_);
+  EXPECT_EQ(ReadFile(Path("vg2-lv2")), expected2_);
+  EXPECT_EQ(lvm_.reports_of_several_vgs, 1);
+  EXPECT_EQ(lvm_.reports - reports_before, 1 + 2);
+}
+
 TEST_F(SetRevertTest, AnOriginAndItsSnapshotStayAPair) {
   EXPECT_EQ(Run({"-y", "vg/lv2", "vg/snap2"}), kExitDone) << err_.str();
   EXPECT_EQ(ReadFile(Path("vg-lv2")), expected2_);
