@@ -93,6 +93,9 @@ class Copier {
     if (error_.ok() && tail_written_ && ::fdatasync(options_.buffered_origin_fd) != 0) {
       Fail(Status::FromErrno(errno, "flushing the origin's last, unaligned chunk"));
     }
+    // The buffers go with the copier (after the flush, which the last
+    // digests overlap).
+    if (options_.before_buffer_reuse) options_.before_buffer_reuse();
     if (error_.ok() || !any_write_issued_) return error_;
     return Status::Incomplete(error_.message());
   }
@@ -119,6 +122,7 @@ class Copier {
       Slot& st = slots_[slot];
       if (!transfers_.Next(&st.transfer)) return;
       free_slots_.pop_back();
+      if (options_.before_buffer_reuse) options_.before_buffer_reuse();
       StartPhase(slot, IoOp::kRead);
     }
   }

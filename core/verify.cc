@@ -41,8 +41,49 @@ size_t FirstDifference(std::span<const std::byte> a, std::span<const std::byte> 
 
 }  // namespace
 
+WriteLog::~WriteLog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  if (worker_.joinable()) worker_.join();
+}
+
 void WriteLog::Record(uint64_t origin_offset_bytes, std::span<const std::byte> data) {
-  ranges_.push_back({origin_offset_bytes, static_cast<uint32_t>(data.size()), Digest(data)});
+  {
+    std::lock_guard lock(mutex_);
+    ranges_.push_back({origin_offset_bytes, static_cast<uint32_t>(data.size()), 0});
+    data_.push_back(data);
+  }
+  if (!worker_.joinable()) worker_ = std::thread([this] { DigestQueued(); });
+  queued_.notify_one();
+}
+
+void WriteLog::DigestQueued() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [this] { return stopping_ || digested_ < ranges_.size(); });
+    if (digested_ == ranges_.size()) return;  // stopping, nothing left
+    const std::span<const std::byte> data = data_[digested_];
+    lock.unlock();
+    const uint64_t digest = Digest(data);
+    lock.lock();
+    ranges_[digested_].digest = digest;
+    data_[digested_] = {};
+    ++digested_;
+    digested_some_.notify_all();
+  }
+}
+
+void WriteLog::Settle() const {
+  std::unique_lock lock(mutex_);
+  digested_some_.wait(lock, [this] { return digested_ == ranges_.size(); });
+}
+
+const std::deque<WriteLog::Range>& WriteLog::ranges() const {
+  Settle();
+  return ranges_;
 }
 
 Status ReadExpected(const Plan& plan, ChunkSource& store, uint64_t origin_offset_bytes,
@@ -82,7 +123,7 @@ struct ReadBackBatch {
 };
 
 // The first range of the batch whose digest differs, or `last`.
-size_t FirstDamaged(const std::vector<WriteLog::Range>& ranges, ReadBackBatch& batch) {
+size_t FirstDamaged(const std::deque<WriteLog::Range>& ranges, ReadBackBatch& batch) {
   for (size_t i = batch.first; i < batch.last; ++i) {
     if (Digest(batch.Got(ranges[i], i)) != ranges[i].digest) return i;
   }

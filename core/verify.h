@@ -3,9 +3,13 @@
 // writing and counts what differs.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "core/chunk_source.h"
@@ -17,20 +21,39 @@ namespace lvmrevert {
 // Digests of what a copy wrote to the origin, one per write, taken from the
 // copier's buffers as they were written. Reading the origin back and
 // digesting it again checks the written bytes without reading the store a
-// second time.
+// second time. The digests are taken on a thread of the log's own, so the
+// copier's thread goes on issuing I/O meanwhile.
 class WriteLog {
  public:
+  WriteLog() = default;
+  ~WriteLog();
+  WriteLog(const WriteLog&) = delete;
+  WriteLog& operator=(const WriteLog&) = delete;
+
+  // Queues `data` for its digest: it must stay as it is until Settle()
+  // returns (the copier's before_buffer_reuse).
   void Record(uint64_t origin_offset_bytes, std::span<const std::byte> data);
+  // Waits until every range recorded so far is digested.
+  void Settle() const;
 
   struct Range {
     uint64_t offset_bytes = 0;
     uint32_t length_bytes = 0;
     uint64_t digest = 0;
   };
-  const std::vector<Range>& ranges() const { return ranges_; }
+  // Every range recorded, digested (waits for them).
+  const std::deque<Range>& ranges() const;
 
  private:
-  std::vector<Range> ranges_;
+  void DigestQueued();
+
+  std::deque<Range> ranges_;
+  std::deque<std::span<const std::byte>> data_;  // of each range, until digested
+  size_t digested_ = 0;                          // ranges_[0, digested_) are
+  bool stopping_ = false;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable queued_, digested_some_;
+  std::thread worker_;  // started by the first Record
 };
 
 // The snapshot's bytes for an origin range of `plan` (every chunk in it must

@@ -263,6 +263,7 @@ Status RevertSession::CopyPlanToOrigin(const DeviceFile& cow, const DeviceFile& 
     copy_options.on_write_data = [&written](uint64_t offset, std::span<const std::byte> data) {
       written.Record(offset, data);
     };
+    copy_options.before_buffer_reuse = [&written] { written.Settle(); };
   }
   copy_started_ = true;
   Status s = [&] {

@@ -6,7 +6,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/digest.h"
 #include "core/transfer.h"
+#include "core/verify.h"
 #include "tests/support/fake_engine.h"
 
 namespace lvmrevert {
@@ -328,6 +330,49 @@ TEST_F(CopierTest, StopBeforeAnyWriteLeavesNothingWritten) {
   EXPECT_EQ(s.code(), StatusCode::kRefused);
   EXPECT_EQ(engine.reads_submitted, 0);
   EXPECT_EQ(engine.files[kOriginFd], origin_);
+}
+
+}  // namespace
+}  // namespace lvmrevert
+
+namespace lvmrevert {
+namespace {
+
+// --verify's digests are taken on another thread from the copier's own
+// buffers: every buffer is handed back (before_buffer_reuse) before it is
+// filled again, and all of them before the copy returns and frees them, so
+// each digest is of the bytes written. 40 runs through a queue of depth 2
+// (2 buffers): every buffer is reused many times.
+TEST(CopierDigestTest, BuffersComeBackBeforeReuseAndBeforeTheCopyReturns) {
+  constexpr uint64_t kChunks = 40;
+  const std::vector<std::byte> cow = Pattern(2 * kChunks * kChunk, 5);
+  ExceptionList list;
+  for (uint64_t c = 0; c < kChunks; ++c) list.push_back({2 * c, 2 * c});  // 40 runs of one chunk
+  StatusOr<Plan> plan = Plan::Build(std::move(list), kChunk, 2 * kChunks * kChunk);
+  ASSERT_TRUE(plan.ok());
+  FakeEngine engine(2);
+  engine.files[kCowFd] = cow;
+  engine.files[kOriginFd] = std::vector<std::byte>(2 * kChunks * kChunk);
+  std::vector<std::string> events;
+  WriteLog log;
+  CopyOptions options;
+  options.max_io_bytes = kChunk;
+  options.on_write_data = [&](uint64_t offset, std::span<const std::byte> data) {
+    events.push_back("write");
+    log.Record(offset, data);
+  };
+  options.before_buffer_reuse = [&] {
+    events.push_back("reuse");
+    log.Settle();
+  };
+  ASSERT_TRUE(CopyPlan(*plan, engine, kCowFd, kOriginFd, options, nullptr).ok());
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "reuse");
+  ASSERT_EQ(log.ranges().size(), kChunks);
+  for (const WriteLog::Range& r : log.ranges()) {
+    EXPECT_EQ(r.digest, Digest(std::span(cow).subspan(r.offset_bytes, r.length_bytes)))
+        << "offset " << r.offset_bytes;
+  }
 }
 
 }  // namespace
