@@ -85,13 +85,15 @@ class Copier {
       for (const IoCompletion& c : completions) Complete(c);
     }
 
-    InPhase flushing(Phase::kFlushing);
-    if (error_.ok()) {
-      s = engine_.Flush(origin_fd_);
-      if (!s.ok()) Fail(s.WithPrefix("flushing the origin"));
-    }
-    if (error_.ok() && tail_written_ && ::fdatasync(options_.buffered_origin_fd) != 0) {
-      Fail(Status::FromErrno(errno, "flushing the origin's last, unaligned chunk"));
+    {
+      InPhase flushing(Phase::kFlushing);
+      if (error_.ok()) {
+        s = engine_.Flush(origin_fd_);
+        if (!s.ok()) Fail(s.WithPrefix("flushing the origin"));
+      }
+      if (error_.ok() && tail_written_ && ::fdatasync(options_.buffered_origin_fd) != 0) {
+        Fail(Status::FromErrno(errno, "flushing the origin's last, unaligned chunk"));
+      }
     }
     // The buffers go with the copier (after the flush, which the last
     // digests overlap).

@@ -105,21 +105,24 @@ uint64_t Finish(Lanes acc, std::span<const std::byte> data, size_t done) {
   return h ^ (h >> 29);
 }
 
+// The whole stripes through `stripes`, the tail and the length in Finish.
+uint64_t DigestWith(void (*stripes)(const std::byte*, size_t, Lanes&),
+                    std::span<const std::byte> data) {
+  Lanes acc = kStart;
+  const size_t count = data.size() / kStripeBytes;
+  stripes(data.data(), count, acc);
+  return Finish(acc, data, count * kStripeBytes);
+}
+
 }  // namespace
 
 uint64_t DigestPortable(std::span<const std::byte> data) {
-  Lanes acc = kStart;
-  const size_t stripes = data.size() / kStripeBytes;
-  StripesPortable(data.data(), stripes, acc);
-  return Finish(acc, data, stripes * kStripeBytes);
+  return DigestWith(StripesPortable, data);
 }
 
 uint64_t Digest(std::span<const std::byte> data) {
 #if defined(__SSE2__)
-  Lanes acc = kStart;
-  const size_t stripes = data.size() / kStripeBytes;
-  StripesSse2(data.data(), stripes, acc);
-  return Finish(acc, data, stripes * kStripeBytes);
+  return DigestWith(StripesSse2, data);
 #else
   return DigestPortable(data);
 #endif

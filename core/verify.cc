@@ -117,7 +117,8 @@ struct ReadBackBatch {
   size_t first = 0, last = 0;  // ranges [first, last) of the log
   std::vector<uint64_t> at;    // each range's place in the buffer, aligned
   AlignedBuffer buffer;
-  std::span<const std::byte> Got(const WriteLog::Range& r, size_t i) {
+  // Where range `i` (`r`) is read to.
+  std::span<std::byte> Place(const WriteLog::Range& r, size_t i) {
     return buffer.span().subspan(at[i - first], r.length_bytes);
   }
 };
@@ -125,7 +126,7 @@ struct ReadBackBatch {
 // The first range of the batch whose digest differs, or `last`.
 size_t FirstDamaged(const std::deque<WriteLog::Range>& ranges, ReadBackBatch& batch) {
   for (size_t i = batch.first; i < batch.last; ++i) {
-    if (Digest(batch.Got(ranges[i], i)) != ranges[i].digest) return i;
+    if (Digest(batch.Place(ranges[i], i)) != ranges[i].digest) return i;
   }
   return batch.last;
 }
@@ -141,14 +142,15 @@ StatusOr<VerifyResult> VerifyWritten(const WriteLog& log, ChunkSource& origin, c
   ReadBackBatch batches[2];
   std::future<size_t> digesting;
   ReadBackBatch* digested = nullptr;
-  // Waits for the batch being digested; false (and the result) on damage.
+  // Waits for the batch being digested: nothing while all is well, the
+  // result (or the error that stopped it) on damage.
   const auto settle = [&]() -> std::optional<StatusOr<VerifyResult>> {
     if (!digesting.valid()) return std::nullopt;
     const size_t damaged = digesting.get();
     for (size_t i = digested->first; i < damaged; ++i) result.verified_bytes += ranges[i].length_bytes;
     if (damaged == digested->last) return std::nullopt;
     const WriteLog::Range& r = ranges[damaged];
-    const auto got = digested->Got(r, damaged);
+    const std::span<const std::byte> got = digested->Place(r, damaged);
     std::vector<std::byte> expected(r.length_bytes);
     Status s = ReadExpected(plan, store, r.offset_bytes, expected);
     if (!s.ok()) return StatusOr<VerifyResult>(s.WithPrefix("reading the snapshot's bytes for a mismatch"));
@@ -173,8 +175,7 @@ StatusOr<VerifyResult> VerifyWritten(const WriteLog& log, ChunkSource& origin, c
     if (batch.buffer.size() < bytes) batch.buffer = AlignedBuffer(bytes);
     std::vector<ReadRequest> requests;
     for (size_t i = first; i < last; ++i) {
-      requests.push_back({ranges[i].offset_bytes,
-                          batch.buffer.span().subspan(batch.at[i - first], ranges[i].length_bytes)});
+      requests.push_back({ranges[i].offset_bytes, batch.Place(ranges[i], i)});
     }
     Status s = ReadAll(origin, requests);
     if (auto done = settle()) return std::move(*done);

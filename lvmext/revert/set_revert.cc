@@ -40,19 +40,33 @@ std::vector<std::string> VgsNamed(const SetSpec& set) {
   return {vgs.begin(), vgs.end()};
 }
 
+// Each VG's report: one lvs for them all, since each LVM command costs its
+// start-up and its scan. When that fails (a VG missing or unreadable), each
+// VG is read alone, for its own answer: the members in a VG that cannot be
+// read are then refused in their own words.
+std::map<std::string, StatusOr<std::string>> ReportEachVg(LvmTools& lvm,
+                                                          const std::vector<std::string>& vgs) {
+  std::map<std::string, StatusOr<std::string>> reports;
+  if (vgs.size() > 1) {
+    StatusOr<std::string> all = lvm.ReportVgs(vgs);
+    StatusOr<std::map<std::string, std::string>> by_vg =
+        all.ok() ? ReportsByVg(*all) : StatusOr<std::map<std::string, std::string>>(all.status());
+    if (by_vg.ok() && std::all_of(vgs.begin(), vgs.end(), [&by_vg](const std::string& vg) {
+          return by_vg->count(vg) != 0;
+        })) {
+      for (const std::string& vg : vgs) reports.emplace(vg, by_vg->at(vg));
+      return reports;
+    }
+  }
+  for (const std::string& vg : vgs) reports.emplace(vg, lvm.ReportVg(vg));
+  return reports;
+}
+
 // The LVs of every VG the set can reach: the VGs named, or all of them.
 StatusOr<std::vector<LvRecord>> ReadLvs(const SetSpec& set, LvmTools& lvm) {
   std::vector<LvRecord> lvs;
   if (set.kind == SetSpec::Kind::kSnapshots) {
-    const std::vector<std::string> vgs = VgsNamed(set);
-    // One lvs for them all; if it fails, each alone (see ReadUnderLocks).
-    if (vgs.size() > 1) {
-      StatusOr<std::string> all = lvm.ReportVgs(vgs);
-      if (all.ok() && Parsed(*all, lvs).ok()) return lvs;
-      lvs.clear();
-    }
-    for (const std::string& vg : vgs) {
-      StatusOr<std::string> report = lvm.ReportVg(vg);
+    for (const auto& [vg, report] : ReportEachVg(lvm, VgsNamed(set))) {
       // A member in a missing VG is named as missing by ResolveSet.
       if (report.status().code() == StatusCode::kNotFound) continue;
       if (!report.ok()) return report.status();
@@ -178,29 +192,9 @@ class SetRun {
       if (!lock.ok()) return lock.status();
       locks_.push_back(std::move(lock).value());
     }
-    ReadUnderLocks(vgs);
+    // Under the locks: what every member in each VG reads.
+    vg_reports_.merge(ReportEachVg(*env_.lvm, vgs));
     return Status::Ok();
-  }
-
-  // What every member in each VG reads: one lvs for all the VGs, since each
-  // LVM command costs its start-up and its scan. When that fails, each VG is
-  // read alone, so that a VG that cannot be read is refused by its members
-  // in their own words.
-  void ReadUnderLocks(const std::vector<std::string>& vgs) {
-    if (vgs.size() > 1) {
-      StatusOr<std::string> all = env_.lvm->ReportVgs(vgs);
-      StatusOr<std::map<std::string, std::string>> by_vg =
-          all.ok() ? ReportsByVg(*all) : StatusOr<std::map<std::string, std::string>>(all.status());
-      const auto has_every_vg = [&vgs](const std::map<std::string, std::string>& reports) {
-        return std::all_of(vgs.begin(), vgs.end(),
-                           [&reports](const std::string& vg) { return reports.count(vg) != 0; });
-      };
-      if (by_vg.ok() && has_every_vg(*by_vg)) {
-        for (const std::string& vg : vgs) vg_reports_.emplace(vg, by_vg->at(vg));
-        return;
-      }
-    }
-    for (const std::string& vg : vgs) vg_reports_.emplace(vg, env_.lvm->ReportVg(vg));
   }
 
   // Every member checked before any is written; every refusal named.

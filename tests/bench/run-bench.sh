@@ -22,9 +22,9 @@
 #                     chunk, or the run for runs patterns): the device's limit for this shape
 #   fio randwrite 4k  fio --rw=randwrite --bs=4k --iodepth=32 --direct=1 (4 KiB patterns)
 # After each pattern's rounds, one -v run each of lvm-revert, --verify and
-# --backup gives the time per phase. Then the memory bound on a 2 GiB store of 4 KiB chunks, the planner on a
-# million exceptions, and (unless --no-vm) lvconvert --merge against
-# lvm-revert on identical snapshots in one VM boot.
+# --backup gives the time per phase. Then the memory bound on a 2 GiB store
+# of 4 KiB chunks, the planner on a million exceptions, and (unless --no-vm)
+# lvconvert --merge against lvm-revert on identical snapshots in one VM boot.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 runs=5

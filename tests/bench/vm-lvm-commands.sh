@@ -15,6 +15,8 @@ lvcreate -q -y -s -c 4k -L 96M -n sa "$VG/a" >/dev/null
 vm_fill "/dev/$VG/a" 8 64 64
 now() { date +%s.%N; }
 t() { local a b; a=$(now); "$@" >/dev/null 2>&1; b=$(now); awk -v a="$a" -v b="$b" -v c="$*" 'BEGIN { printf "%6.3f s  %s\n", b - a, c }'; }
+# Fields and keys like lvm-revert's (kLvsFields, LvmconfigCommand), not the
+# same lists: as run for the figures in docs/performance.md.
 F=lv_name,vg_name,lv_attr,lv_uuid,origin,lv_tags,lv_size,seg_size,devices,lv_active,lv_device_open,vg_systemid,vg_lock_type
 for _ in 1 2 3; do
   t lvm version
