@@ -54,6 +54,14 @@ class Copier {
         origin_fd_(origin_fd),
         options_(options),
         stats_(stats) {}
+  // The buffers go with the copier: on_write_data's callee is done with
+  // them first, whichever way Run ends (an exception too). After the
+  // flush, so the last digests overlap it.
+  ~Copier() {
+    if (options_.before_buffer_reuse) options_.before_buffer_reuse();
+  }
+  Copier(const Copier&) = delete;
+  Copier& operator=(const Copier&) = delete;
 
   Status Run() {
     depth_ = std::max<size_t>(1, engine_.queue_depth());
@@ -95,9 +103,6 @@ class Copier {
         Fail(Status::FromErrno(errno, "flushing the origin's last, unaligned chunk"));
       }
     }
-    // The buffers go with the copier (after the flush, which the last
-    // digests overlap).
-    if (options_.before_buffer_reuse) options_.before_buffer_reuse();
     if (error_.ok() || !any_write_issued_) return error_;
     return Status::Incomplete(error_.message());
   }

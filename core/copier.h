@@ -26,9 +26,9 @@ struct CopyOptions {
   // Called with each write's origin offset and data before it is first
   // issued (--verify digests them).
   std::function<void(uint64_t origin_offset_bytes, std::span<const std::byte> data)> on_write_data;
-  // Called before a buffer is filled again, and before the copy returns
-  // (its buffers are freed): until then on_write_data's callee may still
-  // read the data it was given, on another thread.
+  // Called before a buffer is filled again, and before the copy returns or
+  // throws (its buffers are freed): until then on_write_data's callee may
+  // still read the data it was given, on another thread.
   std::function<void()> before_buffer_reuse;
   // A descriptor of the origin without O_DIRECT for its unaligned tail (see
   // TransferPiece), or -1 to send the tail through the engine like the rest.

@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
 #include "core/digest.h"
 #include "core/transfer.h"
 #include "core/verify.h"
@@ -373,6 +375,30 @@ TEST(CopierDigestTest, BuffersComeBackBeforeReuseAndBeforeTheCopyReturns) {
     EXPECT_EQ(r.digest, Digest(std::span(cow).subspan(r.offset_bytes, r.length_bytes)))
         << "offset " << r.offset_bytes;
   }
+}
+
+// An exception out of the copy (on_write_data's, say) frees the buffers
+// too: they are handed back first.
+TEST(CopierDigestTest, BuffersComeBackBeforeAnExceptionLeavesTheCopy) {
+  const std::vector<std::byte> cow = Pattern(16 * kChunk, 5);
+  ExceptionList list;
+  for (uint64_t c = 0; c < 8; ++c) list.push_back({2 * c, 2 * c});
+  StatusOr<Plan> plan = Plan::Build(std::move(list), kChunk, 16 * kChunk);
+  ASSERT_TRUE(plan.ok());
+  FakeEngine engine(2);
+  engine.files[kCowFd] = cow;
+  engine.files[kOriginFd] = std::vector<std::byte>(16 * kChunk);
+  std::vector<std::string> events;
+  CopyOptions options;
+  options.max_io_bytes = kChunk;
+  options.on_write_data = [&](uint64_t, std::span<const std::byte>) {
+    events.push_back("write");
+    if (events.size() > 4) throw std::runtime_error("no memory for the log");
+  };
+  options.before_buffer_reuse = [&] { events.push_back("reuse"); };
+  EXPECT_THROW((void)CopyPlan(*plan, engine, kCowFd, kOriginFd, options, nullptr), std::runtime_error);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "reuse");
 }
 
 }  // namespace
